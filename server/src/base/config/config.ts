@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .transform((v) => v === '1' || v === 'true');
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/**
+ * Every setting the server reads, with its default and meaning. Nothing else reads
+ * `process.env`. Documented in README.md ("Configuration").
+ */
+const configSchema = z.object({
+  PORT: int(0).max(65535).default(3000).describe('HTTP port'),
+  HOST: z.string().default('0.0.0.0').describe('interface to listen on'),
+  REDIS_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Redis for the update log and locks; unset: an in-process log (one instance only)'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]*$/)
+    .default('gj:')
+    .describe('prefix of every Redis key (tests use one each)'),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('PostgreSQL; unset: embedded PGlite in DATA_DIR'),
+  DATA_DIR: z.string().default('./data').describe('where embedded PGlite keeps its files'),
+  DEMO: bool.default(false).describe('seed demo accounts and a demo board (idempotent)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CLIENT_DIR: z.string().optional().describe('built web app to serve; default client/dist'),
+  COOKIE_SECURE: bool.default(false).describe('mark the session cookie Secure (set behind HTTPS)'),
+  SESSION_TTL_HOURS: int(1).default(24 * 14),
+  TRUST_PROXY: bool.default(false).describe('trust X-Forwarded-* from a reverse proxy'),
+  MAX_UPDATE_BYTES: int(1024).default(512 * 1024).describe('largest accepted y message'),
+  MAX_BOARD_BYTES: int(1024).default(64 * 1024 * 1024).describe('size quota of one board'),
+  RATE_LIMIT_PER_SEC: int(1).default(100).describe('sustained y messages per socket per second'),
+  RATE_LIMIT_BURST: int(1).default(400).describe('burst of y messages a socket may send'),
+  AWARENESS_THROTTLE_MS: int(0).default(50).describe('coalescing window for awareness relay'),
+  COMPACT_AFTER_UPDATES: int(1)
+    .default(500)
+    .describe('compact a board once its log holds this many updates'),
+  COMPACT_INTERVAL_MS: int(100).default(30_000).describe('how often loaded boards are checked for compaction'),
+  COMPACT_TRIM_GRACE_MS: int(0)
+    .default(60_000)
+    .describe('keep log entries this long after compaction so lagging instances read on'),
+  LOCK_LEASE_MS: int(100).default(10_000).describe('lease of the per-board compaction lock'),
+  BOARD_IDLE_MS: int(100).default(5 * 60_000).describe('unload a board with no sockets after this'),
+  HISTORY_EVERY_MS: int(0).default(60 * 60_000).describe('keep a history snapshot at most this often'),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once at boot; an invalid key stops the process with its name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const picked = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** The settings, described, for docs and `--help`. */
+export function describeConfig(): Array<{ key: string; description: string | undefined }> {
+  return Object.entries(configSchema.shape).map(([key, schema]) => ({
+    key,
+    description: (schema as z.ZodType).description,
+  }));
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Pool, types } from 'pg';
+import type { Logger } from 'pino';
+import type { Database } from './database.types';
+import { migrationProvider } from './migrations';
+import { PGliteDialect } from './pglite-dialect';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+/** int8 as number (ids and stream milliseconds stay far below 2^53), as PGlite returns them. */
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 ? Number : types.getTypeParser(oid, format ?? 'text'),
+};
+
+/** PostgreSQL when a URL is given, else embedded PGlite in `dataDir`: one query layer for both. */
+export async function openDatabase(options: DatabaseOptions): Promise<{ db: Db; kind: 'postgres' | 'pglite' }> {
+  if (options.databaseUrl) {
+    const pool = new Pool({ connectionString: options.databaseUrl, types: pgTypes, max: 10 });
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
+  }
+  const dir = resolve(options.dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  // PGlite is ESM with a CommonJS build; load it lazily so PostgreSQL deployments never pay for it.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await PGlite.create(dir);
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: 'pglite' };
+}
+
+/** Applies every committed migration not yet applied; fails loudly on the first error. */
+export async function migrateToLatest(db: Db, logger: Logger): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) {
+    if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'migration applied');
+    if (result.status === 'Error') logger.error({ migration: result.migrationName }, 'migration failed');
+  }
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

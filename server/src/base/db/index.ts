@@ -1,0 +1,3 @@
+export * from './database';
+export * from './database.types';
+export * from './db.module';

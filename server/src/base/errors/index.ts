@@ -1,0 +1,4 @@
+export * from './app-error';
+export * from './map-any-error';
+export * from './all-exceptions.filter';
+export * from './zod-body';

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The server's Prometheus metrics, on a registry of its own (several apps may share a process in tests). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly sockets = new Gauge({ name: 'gj_sockets', help: 'Connected sync sockets', registers: [this.registry] });
+  readonly loadedBoards = new Gauge({ name: 'gj_loaded_boards', help: 'Boards loaded in memory', registers: [this.registry] });
+  readonly updatesIn = new Counter({
+    name: 'gj_updates_in_total',
+    help: 'Updates accepted from clients and appended to the log',
+    registers: [this.registry],
+  });
+  readonly updatesOut = new Counter({
+    name: 'gj_updates_out_total',
+    help: 'Update messages sent to sockets',
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'gj_messages_refused_total',
+    help: 'Messages refused, by error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly ackLatency = new Histogram({
+    name: 'gj_ack_latency_seconds',
+    help: 'From receiving an update to acknowledging it (durable in the log)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly streamLag = new Histogram({
+    name: 'gj_stream_lag_seconds',
+    help: 'Age of log entries when this instance read them',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  readonly compactionDuration = new Histogram({
+    name: 'gj_compaction_duration_seconds',
+    help: 'Time to compact a board into a snapshot',
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly boardLoadDuration = new Histogram({
+    name: 'gj_board_load_duration_seconds',
+    help: 'Time to load a board from snapshot and log',
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,198 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { boardKeys } from './keys';
+import { formatLogId, LogId, parseLogId } from './log-id';
+import type { LogEntry, Subscription, UpdateLog } from './update-log';
+
+const READ_COUNT = 1000;
+const BLOCK_MS = 5000;
+
+interface Follower {
+  boardId: string;
+  lastId: string;
+  onEntries: (entries: LogEntry[]) => void;
+}
+
+type RawEntry = [Buffer, Buffer[]];
+
+/**
+ * Update log on Redis streams, one stream per board. Every instance follows the boards it has
+ * loaded with a single blocking XREAD over all their streams, on a connection of its own;
+ * when the set of boards changes, the blocked read is interrupted with CLIENT UNBLOCK.
+ */
+export class RedisUpdateLog implements UpdateLog {
+  readonly kind = 'redis' as const;
+  private readonly followers = new Map<string, Follower>();
+  private generation = 0;
+  private inflightGeneration = -1;
+  private readerId: number | undefined;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private readonly loopDone: Promise<void>;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly reader: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+    private readonly onLag?: (lagMs: number) => void,
+  ) {
+    reader.on('ready', () => (this.readerId = undefined));
+    this.loopDone = this.loop();
+  }
+
+  async append(boardId: string, update: Uint8Array, origin: string): Promise<LogId> {
+    const id = await this.redis.xadd(boardKeys(this.prefix, boardId).log, '*', 'o', origin, 'u', toBuffer(update));
+    return parseLogId(id as string);
+  }
+
+  async readAfter(boardId: string, after: LogId, limit = Infinity): Promise<LogEntry[]> {
+    const key = boardKeys(this.prefix, boardId).log;
+    const out: LogEntry[] = [];
+    let start = `(${formatLogId(after)}`;
+    while (out.length < limit) {
+      const count = Math.min(READ_COUNT, limit - out.length);
+      const page = (await this.redis.xrangeBuffer(key, start, '+', 'COUNT', count)) as RawEntry[];
+      for (const raw of page) out.push(parseEntry(raw));
+      if (page.length < count) break;
+      start = `(${formatLogId(out[out.length - 1].id)}`;
+    }
+    return out;
+  }
+
+  follow(boardId: string, after: LogId, onEntries: (entries: LogEntry[]) => void): Subscription {
+    const key = boardKeys(this.prefix, boardId).log;
+    if (this.followers.has(key)) throw new Error(`board ${boardId} is already followed`);
+    this.followers.set(key, { boardId, lastId: formatLogId(after), onEntries });
+    this.refresh();
+    return {
+      close: () => {
+        if (this.followers.delete(key)) this.refresh();
+      },
+    };
+  }
+
+  async trim(boardId: string, upTo: LogId): Promise<number> {
+    const minId = formatLogId({ ms: upTo.ms, seq: upTo.seq + 1 });
+    return this.redis.xtrim(boardKeys(this.prefix, boardId).log, 'MINID', minId);
+  }
+
+  async length(boardId: string): Promise<number> {
+    return this.redis.xlen(boardKeys(this.prefix, boardId).log);
+  }
+
+  async now(): Promise<number> {
+    const [seconds, micros] = await this.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    this.reader.disconnect();
+    await this.loopDone;
+  }
+
+  /** Makes the reader pick up a changed set of streams now rather than after its block times out. */
+  private refresh(): void {
+    this.generation += 1;
+    this.wake?.();
+    void this.interrupt(this.generation);
+  }
+
+  private async interrupt(generation: number): Promise<void> {
+    // The blocked XREAD may not have reached Redis yet; retry briefly until it has been unblocked.
+    for (let attempt = 0; attempt < 50 && !this.closed; attempt++) {
+      if (this.inflightGeneration < 0 || this.inflightGeneration >= generation) return;
+      if (this.readerId !== undefined) {
+        try {
+          const unblocked = await this.redis.client('UNBLOCK', this.readerId);
+          if (unblocked === 1) return;
+        } catch (err) {
+          this.logger.warn({ err }, 'could not interrupt the stream reader');
+          return;
+        }
+      }
+      await sleep(2);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.closed) {
+      if (this.followers.size === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+        continue;
+      }
+      const keys = [...this.followers.keys()];
+      const ids = keys.map((key) => this.followers.get(key)!.lastId);
+      let result: Array<[Buffer, RawEntry[]]> | null;
+      try {
+        if (this.readerId === undefined) this.readerId = Number(await this.reader.client('ID'));
+        this.inflightGeneration = this.generation;
+        result = (await this.reader.xreadBuffer(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        )) as Array<[Buffer, RawEntry[]]> | null;
+        failures = 0;
+      } catch (err) {
+        if (this.closed) break;
+        failures += 1;
+        if (!isUnblockError(err)) {
+          this.logger.warn({ err, failures }, 'stream read failed; retrying');
+          await sleep(Math.min(2000, 50 * 2 ** failures));
+        }
+        continue;
+      } finally {
+        this.inflightGeneration = -1;
+      }
+      if (!result) continue;
+      const now = Date.now();
+      for (const [keyBuffer, rawEntries] of result) {
+        const follower = this.followers.get(keyBuffer.toString());
+        if (!follower || rawEntries.length === 0) continue;
+        const entries = rawEntries.map(parseEntry);
+        follower.lastId = formatLogId(entries[entries.length - 1].id);
+        this.onLag?.(Math.max(0, now - entries[0].id.ms));
+        try {
+          follower.onEntries(entries);
+        } catch (err) {
+          this.logger.error({ err, boardId: follower.boardId }, 'update log follower failed');
+        }
+      }
+    }
+  }
+}
+
+function parseEntry([id, fields]: RawEntry): LogEntry {
+  let update: Uint8Array = new Uint8Array(0);
+  let origin = '';
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i].toString();
+    if (name === 'u') update = new Uint8Array(fields[i + 1].buffer, fields[i + 1].byteOffset, fields[i + 1].byteLength);
+    else if (name === 'o') origin = fields[i + 1].toString();
+  }
+  return { id: parseLogId(id.toString()), update, origin };
+}
+
+function isUnblockError(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('UNBLOCKED');
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

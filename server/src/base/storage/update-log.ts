@@ -1,0 +1,36 @@
+import type { LogId } from './log-id';
+
+export interface LogEntry {
+  id: LogId;
+  update: Uint8Array;
+  /** `<instanceId>` of the instance that appended it (so it can skip its own entries). */
+  origin: string;
+}
+
+export interface Subscription {
+  close(): void;
+}
+
+/**
+ * The durable, ordered log of accepted updates per board, and the fan-out between instances.
+ * Redis streams in production; a database table (one instance) in embedded mode.
+ */
+export interface UpdateLog {
+  readonly kind: 'redis' | 'database';
+  /** Resolves once the update is durable in the log. */
+  append(boardId: string, update: Uint8Array, origin: string): Promise<LogId>;
+  /** Entries with id > `after`, oldest first, at most `limit` (default: all). */
+  readAfter(boardId: string, after: LogId, limit?: number): Promise<LogEntry[]>;
+  /** Calls `onEntries` with every entry appended after `after`, in order, until closed. */
+  follow(boardId: string, after: LogId, onEntries: (entries: LogEntry[]) => void): Subscription;
+  /** Removes entries with id <= `upTo`; returns how many were removed. */
+  trim(boardId: string, upTo: LogId): Promise<number>;
+  /** Number of entries currently in the board's log. */
+  length(boardId: string): Promise<number>;
+  /** The log's own clock in ms (Redis TIME), used for the trim grace period. */
+  now(): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const UPDATE_LOG = Symbol('UPDATE_LOG');

@@ -1,0 +1,36 @@
+import * as Y from 'yjs';
+
+export type ApplyResult = { ok: true; changed: boolean } | { ok: false; error: unknown };
+
+/**
+ * Applies an update from a client and tells whether it changed anything the log must keep:
+ * new structs, new deletions, or content waiting for missing dependencies.
+ * `Y.decodeUpdate` first rejects malformed bytes before anything touches the document.
+ */
+export function applyClientUpdate(doc: Y.Doc, update: Uint8Array, origin: unknown): ApplyResult {
+  try {
+    Y.decodeUpdate(update);
+  } catch (error) {
+    return { ok: false, error };
+  }
+  let changed = false;
+  const onAfterTransaction = (transaction: Y.Transaction) => {
+    changed = transaction.deleteSet.clients.size > 0 || !sameState(transaction.beforeState, transaction.afterState);
+  };
+  doc.on('afterTransaction', onAfterTransaction);
+  try {
+    Y.applyUpdate(doc, update, origin);
+  } catch (error) {
+    return { ok: false, error };
+  } finally {
+    doc.off('afterTransaction', onAfterTransaction);
+  }
+  const waiting = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+  return { ok: true, changed: changed || waiting };
+}
+
+function sameState(a: Map<number, number>, b: Map<number, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [client, clock] of a) if (b.get(client) !== clock) return false;
+  return true;
+}

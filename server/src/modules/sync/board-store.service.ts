@@ -1,0 +1,193 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import { APP_CONFIG, AppConfig } from '../../base/config';
+import { AppError } from '../../base/errors';
+import { ROOT_LOGGER } from '../../base/logging';
+import { MetricsService } from '../../base/metrics';
+import { BoardsRepository } from '../boards';
+import { CompactorService } from './compactor.service';
+import { LoadedBoard } from './loaded-board';
+import { AWARENESS_BUS, AwarenessBus, LogEntry, UPDATE_LOG, UpdateLog, ZERO_LOG_ID } from '../../base/storage';
+import { SnapshotRepository } from './snapshot.repository';
+import { INSTANCE_ID } from '../../base/storage';
+
+/** Origin of updates that came through the log from another instance. */
+export const REMOTE_ORIGIN = Symbol('remote');
+
+export interface BoardEvents {
+  /** An update from another instance was applied; forward it to local sockets. */
+  onRemoteUpdate(board: LoadedBoard, update: Uint8Array): void;
+  /** An awareness update from another instance arrived. */
+  onRemoteAwareness(board: LoadedBoard, payload: Uint8Array): void;
+}
+
+/**
+ * Boards in memory: loaded once per instance (concurrent loads share one), kept up to date from
+ * the update log, compacted when their log grows, and unloaded when no socket has used them for
+ * BOARD_IDLE_MS. A load that fails is never cached or served.
+ */
+@Injectable()
+export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger: Logger;
+  private readonly boards = new Map<string, LoadedBoard>();
+  private readonly loading = new Map<string, Promise<LoadedBoard>>();
+  private events: BoardEvents | undefined;
+  private compactTimer: NodeJS.Timeout | undefined;
+  private readonly compacting = new Set<string>();
+
+  constructor(
+    @Inject(UPDATE_LOG) private readonly log: UpdateLog,
+    @Inject(AWARENESS_BUS) private readonly awarenessBus: AwarenessBus,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
+    private readonly snapshots: SnapshotRepository,
+    private readonly boardsRepository: BoardsRepository,
+    private readonly compactor: CompactorService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.logger = root.child({ context: BoardStoreService.name });
+  }
+
+  onModuleInit(): void {
+    this.compactTimer = setInterval(() => void this.compactDue(), this.config.COMPACT_INTERVAL_MS);
+    this.compactTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    for (const board of [...this.boards.values()]) await this.unload(board, { compact: true });
+  }
+
+  setEvents(events: BoardEvents): void {
+    this.events = events;
+  }
+
+  get(boardId: string): LoadedBoard | undefined {
+    return this.boards.get(boardId);
+  }
+
+  get loadedCount(): number {
+    return this.boards.size;
+  }
+
+  /** The board in memory, loading it if needed. Throws `not_found` or `unavailable`. */
+  async acquire(boardId: string): Promise<LoadedBoard> {
+    const loaded = this.boards.get(boardId);
+    if (loaded) return loaded;
+    let pending = this.loading.get(boardId);
+    if (!pending) {
+      pending = this.load(boardId).finally(() => this.loading.delete(boardId));
+      this.loading.set(boardId, pending);
+    }
+    return pending;
+  }
+
+  /** A socket started using the board. */
+  attach(board: LoadedBoard, socketId: string): void {
+    board.sockets.add(socketId);
+    if (board.idleTimer) {
+      clearTimeout(board.idleTimer);
+      board.idleTimer = undefined;
+    }
+  }
+
+  /** A socket stopped using the board; the board unloads after BOARD_IDLE_MS without sockets. */
+  detach(board: LoadedBoard, socketId: string): void {
+    board.sockets.delete(socketId);
+    if (board.sockets.size > 0 || board.idleTimer) return;
+    board.idleTimer = setTimeout(() => {
+      board.idleTimer = undefined;
+      if (board.sockets.size === 0 && this.boards.get(board.id) === board) void this.unload(board, { compact: true });
+    }, this.config.BOARD_IDLE_MS);
+    board.idleTimer.unref();
+  }
+
+  /** Compacts a board now (tests and the idle unload use this). */
+  async compactNow(boardId: string, force = true) {
+    const result = await this.compactor.compact(boardId, { force });
+    const board = this.boards.get(boardId);
+    if (board && result.compacted) {
+      board.entriesSinceSnapshot = Math.max(0, board.entriesSinceSnapshot - result.merged);
+      if (result.snapshotBytes !== undefined) board.bytes = result.snapshotBytes;
+    }
+    return result;
+  }
+
+  private async load(boardId: string): Promise<LoadedBoard> {
+    const started = process.hrtime.bigint();
+    if (!(await this.boardsRepository.exists(boardId))) throw new AppError('not_found');
+    let board: LoadedBoard;
+    try {
+      const snapshot = await this.snapshots.get(boardId);
+      const entries = await this.log.readAfter(boardId, snapshot?.logId ?? ZERO_LOG_ID);
+      const doc = new Y.Doc({ gc: true });
+      let bytes = 0;
+      doc.transact(() => {
+        if (snapshot) {
+          Y.applyUpdate(doc, snapshot.state);
+          bytes += snapshot.state.byteLength;
+        }
+        for (const entry of entries) {
+          Y.applyUpdate(doc, entry.update);
+          bytes += entry.update.byteLength;
+        }
+      }, REMOTE_ORIGIN);
+      const lastLogId = entries.length > 0 ? entries[entries.length - 1].id : (snapshot?.logId ?? ZERO_LOG_ID);
+      board = new LoadedBoard(boardId, doc, lastLogId, bytes, entries.length);
+    } catch (err) {
+      this.logger.error({ err, boardId }, 'board failed to load');
+      throw new AppError('unavailable');
+    }
+    board.subscription = this.log.follow(boardId, board.lastLogId, (entries) => this.applyRemote(board, entries));
+    board.unsubscribeAwareness = this.awarenessBus.subscribe(boardId, (payload) => this.events?.onRemoteAwareness(board, payload));
+    this.boards.set(boardId, board);
+    this.metrics.loadedBoards.set(this.boards.size);
+    this.metrics.boardLoadDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return board;
+  }
+
+  private applyRemote(board: LoadedBoard, entries: LogEntry[]): void {
+    for (const entry of entries) {
+      board.noteLogged(entry.id, entry.update.byteLength);
+      if (entry.origin === this.instanceId) continue;
+      try {
+        Y.applyUpdate(board.doc, entry.update, REMOTE_ORIGIN);
+      } catch (err) {
+        this.logger.error({ err, boardId: board.id }, 'a logged update failed to apply');
+        continue;
+      }
+      this.events?.onRemoteUpdate(board, entry.update);
+    }
+  }
+
+  private async unload(board: LoadedBoard, options: { compact: boolean }): Promise<void> {
+    if (options.compact && board.entriesSinceSnapshot > 0) {
+      try {
+        await this.compactNow(board.id);
+      } catch (err) {
+        this.logger.warn({ err, boardId: board.id }, 'compaction before unload failed; the log keeps the updates');
+      }
+    }
+    // A socket may have joined while compacting.
+    if (board.sockets.size > 0 && options.compact) return;
+    if (this.boards.get(board.id) === board) this.boards.delete(board.id);
+    board.destroy();
+    this.metrics.loadedBoards.set(this.boards.size);
+  }
+
+  private async compactDue(): Promise<void> {
+    for (const board of this.boards.values()) {
+      if (board.entriesSinceSnapshot < this.config.COMPACT_AFTER_UPDATES || this.compacting.has(board.id)) continue;
+      this.compacting.add(board.id);
+      try {
+        await this.compactNow(board.id, false);
+      } catch (err) {
+        this.logger.warn({ err, boardId: board.id }, 'compaction failed; will retry');
+      } finally {
+        this.compacting.delete(board.id);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { compareLogIds, LogId, Subscription } from '../../base/storage';
+
+/** A board's document in memory, with what the instance tracks about it. */
+export class LoadedBoard {
+  readonly awareness: Awareness;
+  /** Sockets on this instance that joined the board. */
+  readonly sockets = new Set<string>();
+  /** Which socket announced each awareness client id (a socket may only update its own). */
+  readonly awarenessOwners = new Map<number, string>();
+  /** Id of the newest log entry this instance has applied. */
+  lastLogId: LogId;
+  /** Approximate encoded size: snapshot plus every update applied since. */
+  bytes: number;
+  /** Log entries applied since the snapshot this instance loaded or last wrote. */
+  entriesSinceSnapshot: number;
+  subscription: Subscription | undefined;
+  unsubscribeAwareness: (() => void) | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly doc: Y.Doc,
+    lastLogId: LogId,
+    bytes: number,
+    entriesSinceSnapshot: number,
+  ) {
+    this.lastLogId = lastLogId;
+    this.bytes = bytes;
+    this.entriesSinceSnapshot = entriesSinceSnapshot;
+    this.awareness = new Awareness(doc);
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null);
+  }
+
+  noteLogged(id: LogId, size: number): void {
+    if (compareLogIds(id, this.lastLogId) > 0) this.lastLogId = id;
+    this.bytes += size;
+    this.entriesSinceSnapshot += 1;
+  }
+
+  destroy(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.subscription?.close();
+    this.unsubscribeAwareness?.();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { DB, Db } from '../../base/db';
+import { LogId } from '../../base/storage';
+
+export interface StoredSnapshot {
+  state: Uint8Array;
+  logId: LogId;
+}
+
+@Injectable()
+export class SnapshotRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  async get(boardId: string): Promise<StoredSnapshot | null> {
+    const row = await this.db
+      .selectFrom('board_snapshots')
+      .select(['state', 'log_ms', 'log_seq'])
+      .where('board_id', '=', boardId)
+      .executeTakeFirst();
+    return row ? { state: row.state, logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) } } : null;
+  }
+
+  /**
+   * Writes the snapshot unless a newer one (a later log id) is already stored, and a history row
+   * when the last one is older than `historyEveryMs`, in one transaction. True when written.
+   */
+  async save(boardId: string, snapshot: StoredSnapshot, historyEveryMs: number): Promise<boolean> {
+    const { ms, seq } = snapshot.logId;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .insertInto('board_snapshots')
+        .values({ board_id: boardId, state: snapshot.state, log_ms: ms, log_seq: seq })
+        .onConflict((oc) =>
+          oc
+            .column('board_id')
+            .doUpdateSet({ state: snapshot.state, log_ms: ms, log_seq: seq, updated_at: sql`now()` })
+            .where(sql<boolean>`(board_snapshots.log_ms, board_snapshots.log_seq) < (${ms}::bigint, ${seq}::bigint)`),
+        )
+        .executeTakeFirst();
+      const written = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      if (!written) return false;
+      const last = await trx
+        .selectFrom('board_history')
+        .select('created_at')
+        .where('board_id', '=', boardId)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!last || Date.now() - new Date(last.created_at).getTime() >= historyEveryMs) {
+        await trx
+          .insertInto('board_history')
+          .values({ board_id: boardId, state: snapshot.state, log_ms: ms, log_seq: seq })
+          .execute();
+      }
+      return true;
+    });
+  }
+
+  /** Seeds a board's first state; does nothing when the board already has one. */
+  async seed(boardId: string, state: Uint8Array): Promise<void> {
+    await this.db
+      .insertInto('board_snapshots')
+      .values({ board_id: boardId, state, log_ms: 0, log_seq: 0 })
+      .onConflict((oc) => oc.column('board_id').doNothing())
+      .execute();
+  }
+}

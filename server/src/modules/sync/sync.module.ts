@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth';
+import { BoardsModule } from '../boards';
+import { BoardStoreService } from './board-store.service';
+import { CompactorService } from './compactor.service';
+import { SnapshotRepository } from './snapshot.repository';
+import { SyncGateway } from './sync.gateway';
+import { SyncService } from './sync.service';
+
+/** The storage providers (UPDATE_LOG, BOARD_LOCKS, AWARENESS_BUS, INSTANCE_ID) come from StorageModule. */
+@Module({
+  imports: [AuthModule, BoardsModule],
+  providers: [SyncGateway, SyncService, BoardStoreService, CompactorService, SnapshotRepository],
+  exports: [BoardStoreService, CompactorService, SnapshotRepository],
+})
+export class SyncModule {}
