@@ -13,6 +13,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const running = await startApp(config);
+  process.on('unhandledRejection', (reason) => running.logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    running.logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
   const stop = (signal: string) => {
     running.logger.info({ signal }, 'shutting down');
     running

@@ -271,9 +271,13 @@ export class SyncService {
     if (pending.timer) return;
     const flush = () => {
       this.pendingAwareness.delete(board.id);
-      const all = [...new Set([...pending.local, ...pending.remote])];
+      if (this.store.get(board.id) !== board) return;
+      // Only clients the awareness still knows (a state removed and forgotten has nothing to send).
+      const known = (ids: Iterable<number>) => [...ids].filter((id) => board.awareness.meta.has(id));
+      const all = known(new Set([...pending.local, ...pending.remote]));
+      const local = known(pending.local);
       if (all.length > 0) this.forward(board, encodeAwarenessMessage(encodeAwarenessStates(board.awareness, all)));
-      if (pending.local.size > 0) this.awarenessBus.publish(board.id, encodeAwarenessStates(board.awareness, [...pending.local]));
+      if (local.length > 0) this.awarenessBus.publish(board.id, encodeAwarenessStates(board.awareness, local));
     };
     if (this.config.AWARENESS_THROTTLE_MS === 0) flush();
     else pending.timer = setTimeout(flush, this.config.AWARENESS_THROTTLE_MS);

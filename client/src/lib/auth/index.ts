@@ -1,0 +1,2 @@
+export * from './session.svelte';
+export { default as LoginForm } from './LoginForm.svelte';

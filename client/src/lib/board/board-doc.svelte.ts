@@ -1,0 +1,66 @@
+import { uuidv4 } from 'lib0/random';
+import { createSubscriber } from 'svelte/reactivity';
+import type * as Y from 'yjs';
+import {
+  insertProject,
+  observeBoard,
+  readBoardTitle,
+  readProjects,
+  renameProject,
+  type ProjectCardData,
+} from './project-doc';
+import { STAGES, type Stage } from './project-stage';
+import { rankBetween } from './rank';
+
+export interface StageColumnData {
+  stage: Stage;
+  projects: ProjectCardData[];
+}
+
+/** Origin of the transactions this view makes, so that a peer can tell its own edits. */
+export const BOARD_VIEW_ORIGIN = 'board-view';
+
+/** The kanban's view of a board document: reactive getters over the Y.Doc, writes as transactions. */
+export class BoardDoc {
+  readonly #doc: Y.Doc;
+  readonly #subscribe: () => void;
+
+  constructor(doc: Y.Doc) {
+    this.#doc = doc;
+    this.#subscribe = createSubscriber((update) => observeBoard(doc, update));
+  }
+
+  /** The title from the document's `meta`, or null when it has none (yet). */
+  get title(): string | null {
+    this.#subscribe();
+    return readBoardTitle(this.#doc);
+  }
+
+  get columns(): StageColumnData[] {
+    this.#subscribe();
+    const projects = readProjects(this.#doc);
+    return STAGES.map((stage) => ({ stage, projects: projects.filter((project) => project.stage === stage) }));
+  }
+
+  /** Adds an untitled project at the end of the planning column; returns its id. */
+  addProject(createdBy: string): string {
+    const planning = readProjects(this.#doc).filter((project) => project.stage === 'planning');
+    const id = uuidv4();
+    insertProject(
+      this.#doc,
+      {
+        id,
+        stage: 'planning',
+        rank: rankBetween(planning.at(-1)?.rank ?? null, null),
+        createdBy,
+        createdAt: new Date().toISOString(),
+      },
+      BOARD_VIEW_ORIGIN,
+    );
+    return id;
+  }
+
+  renameProject(id: string, title: string): void {
+    renameProject(this.#doc, id, title, BOARD_VIEW_ORIGIN);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Catalog } from './zh-CN';
+
+export const en: Catalog = {
+  app: {
+    name: 'Co-building Project Board',
+    tagline: 'Trade unions, youth leagues and women’s federations running projects together',
+  },
+  language: {
+    label: 'Language',
+    'zh-CN': '中文',
+    en: 'English',
+  },
+  auth: {
+    title: 'Sign in',
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    submitting: 'Signing in…',
+    logout: 'Sign out',
+  },
+  boards: {
+    title: 'My boards',
+    loading: 'Loading boards…',
+    empty: 'You are not a member of any board yet.',
+    createTitle: 'New board',
+    createLabel: 'Board name',
+    createPlaceholder: 'e.g. Liangxi District 2026 co-building projects',
+    create: 'Create',
+    creating: 'Creating…',
+    role: 'My role: {{role}}',
+  },
+  roles: {
+    coordinator: 'Coordinator',
+    editor: 'Editor',
+    viewer: 'Viewer',
+  },
+  board: {
+    back: 'All boards',
+    columns: 'Project stages',
+    addProject: 'Add project',
+    untitled: 'Untitled project',
+    titleLabel: 'Project title',
+    empty: 'No projects',
+    readOnly: 'Read only',
+  },
+  stages: {
+    planning: 'Planning',
+    approved: 'Approved',
+    in_progress: 'In progress',
+    evaluation: 'Evaluation',
+    archived: 'Archived',
+  },
+  sync: {
+    label: 'Sync status',
+    status: {
+      connecting: 'Connecting',
+      syncing: 'Syncing',
+      saved: 'Saved',
+      offline: 'Offline',
+      error: 'Error',
+    },
+    offlineHint: 'You are offline. Changes are kept on this device and sync when the connection returns.',
+  },
+  presence: {
+    label: 'People on this board',
+    you: '{{name}} (you)',
+  },
+  notFound: {
+    title: 'Page not found',
+    back: 'Back to boards',
+  },
+  errors: {
+    invalid_credentials: 'Wrong username or password.',
+    unauthenticated: 'Your session has expired. Please sign in again.',
+    forbidden: 'You are not allowed to do this.',
+    not_found: 'Not found, or you have no access to it.',
+    invalid: 'The submitted data is not valid.',
+    too_large: 'This is larger than allowed.',
+    rate_limited: 'Too many requests. Please wait a moment.',
+    unavailable: 'The service is temporarily unavailable. Please try again shortly.',
+    internal: 'Something went wrong on the server. Please try again shortly.',
+    network: 'Cannot reach the server. Please check your connection.',
+    timeout: 'The server did not answer in time. Please try again.',
+  },
+};

@@ -1,0 +1,2 @@
+export { default as AppHeader } from './AppHeader.svelte';
+export { default as LanguageSwitch } from './LanguageSwitch.svelte';

@@ -1,0 +1,2 @@
+export * from './presence.svelte';
+export { default as PresenceAvatars } from './PresenceAvatars.svelte';

@@ -1,0 +1,2 @@
+export * from './router.svelte';
+export { default as Link } from './Link.svelte';

@@ -1,0 +1,365 @@
+// End-to-end test of the web client against the real server in real Chromium.
+// Assumes `npm run build` has run. Starts its own server on a free port with a fresh data folder.
+//
+//   node test/e2e/run.mjs
+//
+// Prints one line per check and `N passed, M failed`; exits non-zero when anything failed.
+/* global document, window -- the callbacks given to page.evaluate run in the browser */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RESULTS_DIR = join(ROOT, 'test-results');
+const BOARD_ID = 'demo-liangxi-2026';
+const PASSWORD = 'demo12345';
+const PROJECT_TITLE = '职工技能大赛暨青年创新创效活动';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const WAIT_MS = 15_000;
+
+let passed = 0;
+let failed = 0;
+
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed += 1;
+    console.log(`ok    ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    failed += 1;
+    console.log(
+      `FAIL  ${name}\n      ${String(err?.message ?? err)
+        .split('\n')
+        .join('\n      ')}`,
+    );
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
+async function waitUntil(what, probe, timeoutMs = WAIT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? last})`);
+    await sleep(100);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gj-e2e-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, DEMO: '1', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const server = {
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  // A crash of the runner itself must not leave the server behind.
+  process.once('exit', () => child.kill('SIGKILL'));
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(1);
+    });
+  }
+  try {
+    await waitUntil(
+      'the server to be ready',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+        const response = await fetch(`${url}/readyz`);
+        return response.ok;
+      },
+      30_000,
+    );
+  } catch (err) {
+    await server.stop();
+    throw new Error(`${err.message}\n${output}`, { cause: err });
+  }
+  return server;
+}
+
+async function newPage(browser, viewport = DESKTOP) {
+  const context = await browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    isMobile: viewport.width < 600,
+    hasTouch: viewport.width < 600,
+    deviceScaleFactor: viewport.width < 600 ? 2 : 1,
+  });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.problems = problems;
+  return page;
+}
+
+/** Opens `path` signed out, signs in on the form that appears there, and waits for the board. */
+async function signInAt(page, baseUrl, username, path = `/boards/${BOARD_ID}`) {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('.kanban').waitFor();
+}
+
+function planningCards(page) {
+  return page.locator('[data-stage="planning"] .card');
+}
+
+async function statusText(page) {
+  return (await page.getByRole('status').textContent())?.trim() ?? '';
+}
+
+async function avatarNames(page) {
+  return page
+    .locator('.avatars [role="img"]')
+    .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+}
+
+async function main() {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const pages = [];
+  try {
+    const base = server.url;
+
+    await check(
+      '(a) a wrong password shows the translated error; the button is disabled while signing in',
+      async () => {
+        const page = await newPage(browser);
+        pages.push(page);
+        // Slow the answer down so that the submitting state can be seen.
+        await page.route('**/api/auth/login', async (route) => {
+          await sleep(400);
+          await route.continue();
+        });
+        await page.goto(`${base}/`);
+        await page.getByLabel('用户名').fill('union');
+        await page.getByLabel('密码').fill('wrong-password');
+        await page.getByRole('button', { name: '登录' }).click();
+        const busy = page.getByRole('button', { name: '正在登录…' });
+        await busy.waitFor();
+        assert(await busy.isDisabled(), 'the submit button is not disabled while signing in');
+        const alert = page.getByRole('alert');
+        await alert.waitFor();
+        const text = (await alert.textContent())?.trim();
+        assert(text === '用户名或密码错误。', `unexpected error text: ${text}`);
+        assert(await page.getByRole('button', { name: '登录' }).isEnabled(), 'the submit button stays disabled');
+        await page.screenshot({ path: join(RESULTS_DIR, 'login-error-desktop.png') });
+      },
+    );
+
+    const union = await newPage(browser);
+    const youth = await newPage(browser);
+    pages.push(union, youth);
+
+    await check('(b1) union and youth open the demo board and see each other in presence', async () => {
+      await Promise.all([signInAt(union, base, 'union'), signInAt(youth, base, 'youth')]);
+      await waitUntil(
+        'the board title',
+        async () => (await union.locator('.board-header h1').textContent())?.trim() === '梁溪区 2026 群团共建项目',
+      );
+      await waitUntil('youth in union’s presence', async () =>
+        (await avatarNames(union)).some((n) => n?.includes('李团')),
+      );
+      await waitUntil('union in youth’s presence', async () =>
+        (await avatarNames(youth)).some((n) => n?.includes('王工')),
+      );
+      const mine = await avatarNames(union);
+      assert(mine[0] === '梁溪区总工会 · 王工（我）', `union's own avatar comes first, got ${JSON.stringify(mine)}`);
+    });
+
+    await check(
+      '(b2) union adds a project and types its title; youth sees it live; status reaches 已保存',
+      async () => {
+        const before = await planningCards(youth).count();
+        await union.getByRole('button', { name: '添加项目' }).click();
+        const field = planningCards(union).last().getByRole('textbox', { name: '项目名称' });
+        await waitUntil('the new title field to have focus', () =>
+          field.evaluate((el) => el === document.activeElement),
+        );
+        await union.keyboard.type(PROJECT_TITLE, { delay: 15 });
+        assert((await field.inputValue()) === PROJECT_TITLE, 'the title field does not hold what was typed');
+        await waitUntil('the card on youth’s board', async () => (await planningCards(youth).count()) === before + 1);
+        await waitUntil(
+          'the title on youth’s board',
+          async () => (await planningCards(youth).last().getByRole('textbox').inputValue()) === PROJECT_TITLE,
+        );
+        await waitUntil('union’s status 已保存', async () => (await statusText(union)) === '已保存');
+        await waitUntil('youth’s status 已保存', async () => (await statusText(youth)) === '已保存');
+        await union.screenshot({ path: join(RESULTS_DIR, 'board-desktop.png') });
+      },
+    );
+
+    await check('(c) after a reload the card is still there', async () => {
+      await union.reload();
+      await union.locator('.kanban').waitFor();
+      await waitUntil('the card after reload', async () => {
+        const titles = await planningCards(union)
+          .getByRole('textbox')
+          .evaluateAll((nodes) => nodes.map((n) => n.value));
+        return titles.includes(PROJECT_TITLE);
+      });
+      await waitUntil('union’s status 已保存 after reload', async () => (await statusText(union)) === '已保存');
+    });
+
+    await check('(d) leader (viewer) sees the card, read only, with no add button', async () => {
+      const leader = await newPage(browser);
+      pages.push(leader);
+      await signInAt(leader, base, 'leader');
+      await leader.getByText('只读', { exact: true }).waitFor();
+      await waitUntil('the card on leader’s board', async () =>
+        (await planningCards(leader).locator('h3').allTextContents()).includes(PROJECT_TITLE),
+      );
+      assert((await leader.getByRole('button', { name: '添加项目' }).count()) === 0, 'the viewer sees an add button');
+      assert((await leader.locator('.kanban textarea').count()) === 0, 'the viewer can edit a title');
+    });
+
+    await check('(e) switching the language to English changes the UI, and the choice survives a reload', async () => {
+      await youth.getByRole('button', { name: 'English' }).click();
+      await waitUntil(
+        'English column titles',
+        async () =>
+          (await youth.locator('.column h2').allTextContents()).join('|') ===
+          'Planning|Approved|In progress|Evaluation|Archived',
+      );
+      await youth.getByRole('button', { name: 'Add project' }).waitFor();
+      await youth.getByRole('button', { name: 'Sign out' }).waitFor();
+      assert((await statusText(youth)) === 'Saved', `status reads ${await statusText(youth)}`);
+      assert((await youth.evaluate(() => document.documentElement.lang)) === 'en', 'html lang is not en');
+      await youth.screenshot({ path: join(RESULTS_DIR, 'board-desktop-en.png') });
+      await youth.reload();
+      await youth.getByRole('button', { name: 'Add project' }).waitFor();
+      await youth.getByRole('button', { name: '中文' }).click();
+      await youth.getByRole('button', { name: '添加项目' }).waitFor();
+    });
+
+    await check('(f) phone layout: the board fits the screen and its columns scroll sideways', async () => {
+      const phone = await newPage(browser, PHONE);
+      pages.push(phone);
+      await signInAt(phone, base, 'women');
+      await waitUntil('the card on the phone', async () =>
+        (
+          await planningCards(phone)
+            .getByRole('textbox')
+            .evaluateAll((nodes) => nodes.map((n) => n.value))
+        ).includes(PROJECT_TITLE),
+      );
+      await waitUntil('the phone’s status 已保存', async () => (await statusText(phone)) === '已保存');
+      const layout = await phone.evaluate(() => {
+        const kanban = document.querySelector('.kanban');
+        return {
+          pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+          kanbanScrolls: kanban.scrollWidth > kanban.clientWidth,
+        };
+      });
+      assert(layout.pageOverflow <= 0, `the page is ${layout.pageOverflow}px wider than the phone`);
+      assert(layout.kanbanScrolls, 'the columns do not scroll sideways');
+      await phone.screenshot({ path: join(RESULTS_DIR, 'board-phone.png') });
+      await phone.locator('.kanban').evaluate((el) => el.scrollBy({ left: el.clientWidth, behavior: 'instant' }));
+      await sleep(200);
+      await phone.screenshot({ path: join(RESULTS_DIR, 'board-phone-scrolled.png') });
+      await phone.getByRole('link', { name: /全部看板/ }).click();
+      await phone.getByRole('heading', { name: '我的看板' }).waitFor();
+      await phone.screenshot({ path: join(RESULTS_DIR, 'boards-phone.png') });
+      const login = await newPage(browser, PHONE);
+      pages.push(login);
+      await login.goto(`${base}/`);
+      await login.getByLabel('用户名').waitFor();
+      await login.screenshot({ path: join(RESULTS_DIR, 'login-phone.png') });
+    });
+
+    await check('no errors or warnings in any page’s console', async () => {
+      const problems = pages.flatMap((page) => page.problems);
+      // A refused sign-in is a 401 the browser reports by itself.
+      const unexpected = problems.filter(
+        (p) => !/Failed to load resource: the server responded with a status of 401/.test(p),
+      );
+      assert(unexpected.length === 0, unexpected.join('\n'));
+    });
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    if (failed > 0) console.log(`--- server output ---\n${server.output()}`);
+  }
+}
+
+const started = Date.now();
+try {
+  await main();
+} catch (err) {
+  failed += 1;
+  console.log(`FAIL  setup\n      ${err?.stack ?? err}`);
+}
+console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
