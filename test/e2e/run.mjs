@@ -338,11 +338,20 @@ async function main() {
       await login.screenshot({ path: join(RESULTS_DIR, 'login-phone.png') });
     });
 
+    await check('a board that does not exist shows the translated error, not an empty board', async () => {
+      await union.goto(`${base}/boards/no-such-board`);
+      const alert = union.getByRole('alert');
+      await alert.waitFor();
+      const text = (await alert.textContent())?.trim() ?? '';
+      assert(text.startsWith('未找到该内容，或您没有访问权限。'), `unexpected error text: ${text}`);
+      assert((await union.locator('.kanban').count()) === 0, 'an empty kanban is shown');
+    });
+
     await check('no errors or warnings in any page’s console', async () => {
       const problems = pages.flatMap((page) => page.problems);
-      // A refused sign-in is a 401 the browser reports by itself.
+      // The browser reports the expected refusals by itself: a wrong password, the board that isn't there.
       const unexpected = problems.filter(
-        (p) => !/Failed to load resource: the server responded with a status of 401/.test(p),
+        (p) => !/Failed to load resource: the server responded with a status of (401|404)/.test(p),
       );
       assert(unexpected.length === 0, unexpected.join('\n'));
     });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { Pool, types } from 'pg';
@@ -28,10 +28,50 @@ export async function openDatabase(options: DatabaseOptions): Promise<{ db: Db; 
   }
   const dir = resolve(options.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
+  const releaseLock = lockDataDir(options.dataDir);
   // PGlite is ESM with a CommonJS build; load it lazily so PostgreSQL deployments never pay for it.
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(dir);
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: 'pglite' };
+  process.once('exit', releaseLock);
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite, releaseLock) }), kind: 'pglite' };
+}
+
+/**
+ * PGlite is one process's database: a second server on the same DATA_DIR would corrupt it.
+ * A lock file holding the owner's pid refuses the second one; a stale file (owner gone) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = resolve(dataDir, 'server.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`DATA_DIR ${dataDir} is in use by process ${owner}; embedded mode serves one instance`);
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock DATA_DIR ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Applies every committed migration not yet applied; fails loudly on the first error. */
