@@ -34,3 +34,24 @@ function sameState(a: Map<number, number>, b: Map<number, number>): boolean {
   for (const [client, clock] of a) if (b.get(client) !== clock) return false;
   return true;
 }
+
+/**
+ * True when applying `update` would change the document: it brings structs the document lacks
+ * or deletes something not yet deleted. Decides whether a read-only socket's step 2 is a write.
+ * Throws on malformed input.
+ */
+export function updateWouldChange(doc: Y.Doc, update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc)));
+  if (structs.length > 0) return true;
+  if (ds.clients.size === 0) return false;
+  const deleted = Y.createDeleteSetFromStructStore(doc.store);
+  for (const [client, ranges] of ds.clients) {
+    const known = deleted.clients.get(client) ?? [];
+    for (const range of ranges) {
+      if (range.len === 0) continue;
+      const covered = known.some((k) => k.clock <= range.clock && range.clock + range.len <= k.clock + k.len);
+      if (!covered) return true;
+    }
+  }
+  return false;
+}

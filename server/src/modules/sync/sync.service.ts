@@ -25,7 +25,7 @@ import { AppError } from '../../base/errors';
 import { ROOT_LOGGER } from '../../base/logging';
 import { MetricsService } from '../../base/metrics';
 import { BoardsRepository } from '../boards';
-import { applyClientUpdate } from './apply-update';
+import { applyClientUpdate, updateWouldChange } from './apply-update';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness-codec';
 import { BoardStoreService } from './board-store.service';
 import { LoadedBoard } from './loaded-board';
@@ -192,6 +192,17 @@ export class SyncService {
   /** The write path: apply (validates), append to the durable log, then forward. */
   private async write(socket: Socket, joined: JoinedBoard, update: Uint8Array): Promise<void> {
     const { board } = joined;
+    if (joined.role === 'viewer') {
+      // A viewer's step 2 is welcome as long as it brings nothing new.
+      let changes: boolean;
+      try {
+        changes = updateWouldChange(board.doc, update);
+      } catch {
+        throw new Refusal('invalid');
+      }
+      if (changes) throw new Refusal('forbidden');
+      return;
+    }
     if (board.bytes + update.byteLength > this.config.MAX_BOARD_BYTES) throw new Refusal('too_large');
     const applied = applyClientUpdate(board.doc, update, socket.id);
     if (!applied.ok) throw new Refusal('invalid');

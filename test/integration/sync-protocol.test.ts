@@ -1,0 +1,194 @@
+import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncUpdate, decodeSyncMessage, SYNC_NAMESPACE } from '@gongjian/shared';
+import { io, Socket } from 'socket.io-client';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { api, login } from '../support/api';
+import { eventually, openClient } from '../support/clients';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
+import { createTestRedis, TestRedis } from '../support/redis';
+import { ServerProcess, startServer } from '../support/server-process';
+
+const BOARD = 'demo-liangxi-2026';
+type Ack = { ok: boolean; error?: string; role?: string };
+
+function rawSocket(url: string, cookie?: string): Socket {
+  return io(`${url}${SYNC_NAMESPACE}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: cookie ? { cookie } : undefined,
+  });
+}
+
+async function connected(socket: Socket): Promise<void> {
+  if (socket.connected) return;
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+}
+
+function emitAck(socket: Socket, event: string, ...args: unknown[]): Promise<Ack> {
+  return socket.timeout(5000).emitWithAck(event, ...args) as Promise<Ack>;
+}
+
+function someUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getMap('meta').set('note', text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+describe('sync protocol: refusals and limits', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let server: ServerProcess;
+  let cookies: Record<string, string>;
+  const sockets: Socket[] = [];
+  const open = async (user?: string) => {
+    const socket = rawSocket(server.url, user ? cookies[user] : undefined);
+    sockets.push(socket);
+    await connected(socket);
+    return socket;
+  };
+  const joined = async (user: string) => {
+    const socket = await open(user);
+    expect(await emitAck(socket, 'join', { boardId: BOARD })).toEqual({ ok: true, role: expect.any(String) });
+    return socket;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = await createTestRedis();
+    server = await startServer({
+      DEMO: '1',
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      DATABASE_URL: database.url,
+      MAX_UPDATE_BYTES: '4096',
+      RATE_LIMIT_PER_SEC: '5',
+      RATE_LIMIT_BURST: '40',
+      AWARENESS_THROTTLE_MS: '10',
+    });
+    cookies = {};
+    for (const user of ['union', 'youth', 'leader']) cookies[user] = await login(server.url, user, 'demo12345');
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await server.stop();
+    await redis.cleanup();
+    await database.drop();
+  });
+
+  it('refuses a handshake without a session', async () => {
+    const socket = rawSocket(server.url);
+    sockets.push(socket);
+    await expect(connected(socket)).rejects.toThrow('unauthenticated');
+  });
+
+  it('refuses a handshake with an unknown session', async () => {
+    const socket = rawSocket(server.url, 'gj_sid=forged');
+    sockets.push(socket);
+    await expect(connected(socket)).rejects.toThrow('unauthenticated');
+  });
+
+  it('answers join with the role', async () => {
+    const socket = await open('leader');
+    expect(await emitAck(socket, 'join', { boardId: BOARD })).toEqual({ ok: true, role: 'viewer' });
+  });
+
+  it('refuses to join a board the user cannot see', async () => {
+    const created = await api<{ id: string }>(server.url, '/api/boards', cookies.union, { method: 'POST', body: { title: '工会内部看板' } });
+    expect(created.status).toBe(201);
+    const socket = await open('youth');
+    expect(await emitAck(socket, 'join', { boardId: created.body.id })).toEqual({ ok: false, error: 'not_found' });
+    expect(await emitAck(socket, 'join', { boardId: 'no-such-board' })).toEqual({ ok: false, error: 'not_found' });
+  });
+
+  it('refuses a malformed join', async () => {
+    const socket = await open('youth');
+    expect(await emitAck(socket, 'join', { boardId: '../etc' })).toEqual({ ok: false, error: 'invalid' });
+    expect(await emitAck(socket, 'join', 'demo')).toEqual({ ok: false, error: 'invalid' });
+  });
+
+  it('refuses a y message for a board the socket has not joined', async () => {
+    const socket = await open('youth');
+    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('x')))).toEqual({ ok: false, error: 'forbidden' });
+  });
+
+  it('answers random bytes, truncated updates and wrong types with invalid, and keeps working', async () => {
+    const sender = await joined('union');
+    const watcher = await joined('youth');
+    const update = someUpdate('after the garbage');
+    const valid = encodeSyncUpdate(update);
+    const garbage: unknown[] = [
+      new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+      new Uint8Array([7, 1, 2]),
+      new Uint8Array([0, 9, 0]),
+      valid.subarray(0, valid.length - 3),
+      encodeSyncUpdate(update.subarray(0, update.length - 2)),
+      new Uint8Array([0, 2, 5, 1, 2, 3, 4, 200]),
+      'not bytes',
+      42,
+    ];
+    for (const data of garbage) expect(await emitAck(sender, 'y', BOARD, data)).toEqual({ ok: false, error: 'invalid' });
+    expect(await emitAck(sender, 'y', 42, valid)).toEqual({ ok: false, error: 'invalid' });
+
+    const seen = new Promise<Uint8Array>((resolve) =>
+      watcher.on('y', (_board: string, data: Uint8Array) => {
+        const message = decodeSyncMessage(new Uint8Array(data));
+        if (message.kind === 'update' && message.step === 'update') resolve(message.update);
+      }),
+    );
+    expect(await emitAck(sender, 'y', BOARD, valid)).toEqual({ ok: true });
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, await seen);
+    expect(doc.getMap('meta').get('note')).toBe('after the garbage');
+  });
+
+  it('refuses an oversize message with too_large and keeps the socket', async () => {
+    const socket = await joined('union');
+    const big = new Y.Doc();
+    big.getMap('meta').set('blob', 'x'.repeat(5000));
+    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(Y.encodeStateAsUpdate(big)))).toEqual({ ok: false, error: 'too_large' });
+    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('small')))).toEqual({ ok: true });
+  });
+
+  it('refuses a flood with rate_limited', async () => {
+    const socket = await joined('union');
+    const acks = await Promise.all(
+      Array.from({ length: 60 }, () => emitAck(socket, 'y', BOARD, encodeSyncStep1(Y.encodeStateVector(new Y.Doc())))),
+    );
+    expect(acks.filter((ack) => ack.error === 'rate_limited').length).toBeGreaterThan(0);
+    expect(acks.filter((ack) => ack.ok).length).toBeGreaterThanOrEqual(40);
+    expect(acks.every((ack) => ack.ok || ack.error === 'rate_limited')).toBe(true);
+  });
+
+  it("refuses a viewer's change with forbidden but accepts a viewer's step 2 that brings nothing", async () => {
+    const viewer = openClient(server.url, BOARD, cookies.leader);
+    await viewer.whenSaved();
+    expect(viewer.role).toBe('viewer');
+    const socket = await joined('leader');
+    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('viewer was here')))).toEqual({ ok: false, error: 'forbidden' });
+    const stored = openClient(server.url, BOARD, cookies.union);
+    await stored.whenSaved();
+    expect(stored.doc.getMap('meta').get('note')).not.toBe('viewer was here');
+    stored.destroy();
+    viewer.destroy();
+  });
+
+  it('replaces a forged awareness identity with the real one, and removes a leaving socket’s state', async () => {
+    const observer = openClient(server.url, BOARD, cookies.youth);
+    await observer.whenSaved();
+    const forger = await joined('union');
+    const awareness = new Awareness(new Y.Doc());
+    awareness.setLocalState({ user: { id: 'demo-admin', name: '系统管理员', color: '#000' }, cursor: 1 });
+    expect(await emitAck(forger, 'y', BOARD, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, [awareness.clientID])))).toEqual({ ok: true });
+    await eventually(() => {
+      const state = observer.awareness.getStates().get(awareness.clientID);
+      expect(state).toEqual({ user: { id: 'demo-union', name: '梁溪区总工会 · 王工', color: expect.stringMatching(/^#/) }, cursor: 1 });
+    });
+    forger.disconnect();
+    await eventually(() => expect(observer.awareness.getStates().has(awareness.clientID)).toBe(false));
+    awareness.destroy();
+    observer.destroy();
+  });
+});
