@@ -1,4 +1,6 @@
 import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncUpdate, decodeSyncMessage, SYNC_NAMESPACE } from '@gongjian/shared';
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -190,5 +192,39 @@ describe('sync protocol: refusals and limits', () => {
     await eventually(() => expect(observer.awareness.getStates().has(awareness.clientID)).toBe(false));
     awareness.destroy();
     observer.destroy();
+  });
+
+  it('refuses a board whose stored state is corrupt with unavailable, stores nothing, and serves it once repaired', async () => {
+    const created = await api<{ id: string }>(server.url, '/api/boards', cookies.union, { method: 'POST', body: { title: '损坏的看板' } });
+    const pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    try {
+      const corrupt = Buffer.from([0, 0, 1, 2, 3, 250, 250]);
+      // A damaged snapshot: its bytes no longer match the checksum written with them.
+      await pg.query("insert into board_snapshots (board_id, state, state_sha256, log_ms, log_seq) values ($1, $2, $3, 0, 0)", [
+        created.body.id,
+        corrupt,
+        createHash('sha256').update('the bytes before the damage').digest('hex'),
+      ]);
+      const socket = await open('union');
+      expect(await emitAck(socket, 'join', { boardId: created.body.id })).toEqual({ ok: false, error: 'unavailable' });
+      const row = await pg.query('select state from board_snapshots where board_id = $1', [created.body.id]);
+      expect(Buffer.compare(row.rows[0].state, corrupt)).toBe(0);
+
+      const doc = new Y.Doc();
+      doc.getMap('meta').set('title', '修复后');
+      const repaired = Buffer.from(Y.encodeStateAsUpdate(doc));
+      await pg.query('update board_snapshots set state = $2, state_sha256 = $3 where board_id = $1', [
+        created.body.id,
+        repaired,
+        createHash('sha256').update(repaired).digest('hex'),
+      ]);
+      const client = openClient(server.url, created.body.id, cookies.union);
+      await client.whenSaved();
+      expect(client.doc.getMap('meta').get('title')).toBe('修复后');
+      client.destroy();
+    } finally {
+      await pg.end();
+    }
   });
 });

@@ -55,12 +55,12 @@ function lockDataDir(dataDir: string): () => void {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new Error(`DATA_DIR ${dataDir} is in use by process ${owner}; embedded mode serves one instance`);
-      }
-      rmSync(file, { force: true });
     }
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`DATA_DIR ${dataDir} is in use by process ${owner}; embedded mode serves one instance`);
+    }
+    rmSync(file, { force: true });
   }
   throw new Error(`could not lock DATA_DIR ${dataDir}`);
 }

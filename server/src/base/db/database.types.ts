@@ -35,6 +35,8 @@ export interface BoardMembersTable {
 export interface BoardSnapshotsTable {
   board_id: string;
   state: Uint8Array;
+  /** Hex SHA-256 of `state`, checked on every load so a damaged snapshot is never served. */
+  state_sha256: string;
   /** Id of the last update-log entry merged into `state` (ms and seq compare in order). */
   log_ms: number;
   log_seq: number;

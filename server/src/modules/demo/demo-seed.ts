@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import type { Db } from '../../base/db';
 import { hashPassword } from '../auth/password';
+import { snapshotChecksum } from '../sync/snapshot.repository';
 
 export const DEMO_PASSWORD = 'demo12345';
 export const DEMO_BOARD_ID = 'demo-liangxi-2026';
@@ -45,9 +46,10 @@ export async function seedDemo(db: Db, logger: Logger): Promise<void> {
         .onConflict((oc) => oc.columns(['board_id', 'user_id']).doNothing())
         .execute();
     }
+    const state = demoBoardState();
     await trx
       .insertInto('board_snapshots')
-      .values({ board_id: DEMO_BOARD_ID, state: demoBoardState(), log_ms: 0, log_seq: 0 })
+      .values({ board_id: DEMO_BOARD_ID, state, state_sha256: snapshotChecksum(state), log_ms: 0, log_seq: 0 })
       .onConflict((oc) => oc.column('board_id').doNothing())
       .execute();
   });

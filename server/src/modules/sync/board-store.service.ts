@@ -57,7 +57,7 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.compactTimer) clearInterval(this.compactTimer);
-    for (const board of [...this.boards.values()]) await this.unload(board, { compact: true });
+    for (const board of [...this.boards.values()]) await this.unload(board, { shuttingDown: true });
   }
 
   setEvents(events: BoardEvents): void {
@@ -99,7 +99,7 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     if (board.sockets.size > 0 || board.idleTimer) return;
     board.idleTimer = setTimeout(() => {
       board.idleTimer = undefined;
-      if (board.sockets.size === 0 && this.boards.get(board.id) === board) void this.unload(board, { compact: true });
+      if (board.sockets.size === 0 && this.boards.get(board.id) === board) void this.unload(board, { shuttingDown: false });
     }, this.config.BOARD_IDLE_MS);
     board.idleTimer.unref();
   }
@@ -162,16 +162,16 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async unload(board: LoadedBoard, options: { compact: boolean }): Promise<void> {
-    if (options.compact && board.entriesSinceSnapshot > 0) {
+  /** Compacts what the board's log holds, then drops it from memory (unless a socket came back meanwhile). */
+  private async unload(board: LoadedBoard, options: { shuttingDown: boolean }): Promise<void> {
+    if (board.entriesSinceSnapshot > 0) {
       try {
         await this.compactNow(board.id);
       } catch (err) {
         this.logger.warn({ err, boardId: board.id }, 'compaction before unload failed; the log keeps the updates');
       }
     }
-    // A socket may have joined while compacting.
-    if (board.sockets.size > 0 && options.compact) return;
+    if (board.sockets.size > 0 && !options.shuttingDown) return;
     if (this.boards.get(board.id) === board) this.boards.delete(board.id);
     board.destroy();
     this.metrics.loadedBoards.set(this.boards.size);

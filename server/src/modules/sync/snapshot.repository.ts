@@ -1,7 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import { DB, Db } from '../../base/db';
 import { LogId } from '../../base/storage';
+
+export function snapshotChecksum(state: Uint8Array): string {
+  return createHash('sha256').update(state).digest('hex');
+}
+
+export class CorruptSnapshotError extends Error {
+  constructor(readonly boardId: string) {
+    super(`the stored snapshot of board ${boardId} does not match its checksum`);
+    this.name = 'CorruptSnapshotError';
+  }
+}
 
 export interface StoredSnapshot {
   state: Uint8Array;
@@ -15,10 +27,12 @@ export class SnapshotRepository {
   async get(boardId: string): Promise<StoredSnapshot | null> {
     const row = await this.db
       .selectFrom('board_snapshots')
-      .select(['state', 'log_ms', 'log_seq'])
+      .select(['state', 'state_sha256', 'log_ms', 'log_seq'])
       .where('board_id', '=', boardId)
       .executeTakeFirst();
-    return row ? { state: row.state, logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) } } : null;
+    if (!row) return null;
+    if (snapshotChecksum(row.state) !== row.state_sha256) throw new CorruptSnapshotError(boardId);
+    return { state: row.state, logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) } };
   }
 
   /**
@@ -27,14 +41,15 @@ export class SnapshotRepository {
    */
   async save(boardId: string, snapshot: StoredSnapshot, historyEveryMs: number): Promise<boolean> {
     const { ms, seq } = snapshot.logId;
+    const checksum = snapshotChecksum(snapshot.state);
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .insertInto('board_snapshots')
-        .values({ board_id: boardId, state: snapshot.state, log_ms: ms, log_seq: seq })
+        .values({ board_id: boardId, state: snapshot.state, state_sha256: checksum, log_ms: ms, log_seq: seq })
         .onConflict((oc) =>
           oc
             .column('board_id')
-            .doUpdateSet({ state: snapshot.state, log_ms: ms, log_seq: seq, updated_at: sql`now()` })
+            .doUpdateSet({ state: snapshot.state, state_sha256: checksum, log_ms: ms, log_seq: seq, updated_at: sql`now()` })
             .where(sql<boolean>`(board_snapshots.log_ms, board_snapshots.log_seq) < (${ms}::bigint, ${seq}::bigint)`),
         )
         .executeTakeFirst();
@@ -57,12 +72,4 @@ export class SnapshotRepository {
     });
   }
 
-  /** Seeds a board's first state; does nothing when the board already has one. */
-  async seed(boardId: string, state: Uint8Array): Promise<void> {
-    await this.db
-      .insertInto('board_snapshots')
-      .values({ board_id: boardId, state, log_ms: 0, log_seq: 0 })
-      .onConflict((oc) => oc.column('board_id').doNothing())
-      .execute();
-  }
 }

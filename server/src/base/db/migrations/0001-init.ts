@@ -44,6 +44,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('board_snapshots')
     .addColumn('board_id', 'text', (c) => c.primaryKey().references('boards.id').onDelete('cascade'))
     .addColumn('state', 'bytea', (c) => c.notNull())
+    .addColumn('state_sha256', 'text', (c) => c.notNull())
     .addColumn('log_ms', 'bigint', (c) => c.notNull())
     .addColumn('log_seq', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

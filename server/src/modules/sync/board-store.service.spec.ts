@@ -1,0 +1,101 @@
+import pino from 'pino';
+import * as Y from 'yjs';
+import { loadConfig } from '../../base/config';
+import { MetricsService } from '../../base/metrics';
+import type { AwarenessBus, LogEntry, UpdateLog } from '../../base/storage';
+import type { BoardsRepository } from '../boards';
+import { BoardStoreService } from './board-store.service';
+import type { CompactorService } from './compactor.service';
+import type { SnapshotRepository } from './snapshot.repository';
+
+function updateSetting(key: string, value: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getMap('meta').set(key, value);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+const running: BoardStoreService[] = [];
+
+function setup(overrides: { snapshot?: () => Promise<unknown>; exists?: boolean } = {}) {
+  const entries: LogEntry[] = [{ id: { ms: 5, seq: 0 }, update: updateSetting('title', '共建'), origin: 'other' }];
+  const log = {
+    kind: 'redis',
+    readAfter: jest.fn(async () => entries),
+    follow: jest.fn(() => ({ close: jest.fn() })),
+  } as unknown as jest.Mocked<UpdateLog>;
+  const snapshots = {
+    get: jest.fn(overrides.snapshot ?? (async () => null)),
+    save: jest.fn(),
+  } as unknown as jest.Mocked<SnapshotRepository>;
+  const boards = { exists: jest.fn(async () => overrides.exists ?? true) } as unknown as jest.Mocked<BoardsRepository>;
+  const compactor = {
+    compact: jest.fn(async () => ({ compacted: true, merged: 1, trimmed: 1, snapshotBytes: 10 })),
+  } as unknown as jest.Mocked<CompactorService>;
+  const bus: AwarenessBus = { publish: jest.fn(), subscribe: jest.fn(() => () => {}), close: jest.fn() };
+  const config = loadConfig({ BOARD_IDLE_MS: '100' });
+  const sut = new BoardStoreService(log, bus, 'me', snapshots, boards, compactor, new MetricsService(), config, pino({ level: 'silent' }));
+  running.push(sut);
+  return { sut, log, snapshots, boards, compactor };
+}
+
+describe(BoardStoreService.name, () => {
+  afterEach(async () => {
+    for (const sut of running.splice(0)) await sut.onModuleDestroy();
+  });
+
+  it('loads a board from its snapshot and log tail', async () => {
+    const { sut } = setup();
+    const board = await sut.acquire('b1');
+    expect(board.doc.getMap('meta').get('title')).toBe('共建');
+    expect(board.lastLogId).toEqual({ ms: 5, seq: 0 });
+  });
+
+  it('shares one load between concurrent acquirers', async () => {
+    const { sut, snapshots } = setup();
+    const [a, b] = await Promise.all([sut.acquire('b1'), sut.acquire('b1')]);
+    expect(a).toBe(b);
+    expect(snapshots.get).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses an unknown board with not_found', async () => {
+    const { sut } = setup({ exists: false });
+    await expect(sut.acquire('b1')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('never caches a failed load, and writes nothing for it', async () => {
+    let fail = true;
+    const { sut, snapshots, compactor } = setup({
+      snapshot: async () => {
+        if (fail) throw new Error('database down');
+        return null;
+      },
+    });
+    await expect(sut.acquire('b1')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(sut.get('b1')).toBeUndefined();
+    expect(snapshots.save).not.toHaveBeenCalled();
+    expect(compactor.compact).not.toHaveBeenCalled();
+    fail = false;
+    expect((await sut.acquire('b1')).doc.getMap('meta').get('title')).toBe('共建');
+  });
+
+  it('unloads a board after it has had no socket for BOARD_IDLE_MS, compacting it first', async () => {
+    const { sut, compactor } = setup();
+    const board = await sut.acquire('b1');
+    sut.attach(board, 's1');
+    sut.detach(board, 's1');
+    expect(sut.get('b1')).toBe(board);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(compactor.compact).toHaveBeenCalledWith('b1', { force: true });
+    expect(sut.get('b1')).toBeUndefined();
+  });
+
+  it('keeps a board that a socket rejoined before the idle time ran out', async () => {
+    const { sut } = setup();
+    const board = await sut.acquire('b1');
+    sut.attach(board, 's1');
+    sut.detach(board, 's1');
+    sut.attach(board, 's2');
+    await new Promise((r) => setTimeout(r, 250));
+    expect(sut.get('b1')).toBe(board);
+  });
+});
