@@ -14,6 +14,7 @@
 // postgres://postgres@127.0.0.1:5432/test, where a fresh database is created and dropped) and
 // Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379, keys under a fresh prefix, deleted).
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Cleanup, requireBuild } from './lib/infra.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -93,7 +94,10 @@ function resultRows(scenario, options, result) {
 function notes(result) {
   const lines = [];
   const cpu = result.cpuPercent.map((c, i) => `#${i + 1} ${Number.isFinite(c) ? c.toFixed(1) : '?'}%`).join(', ');
-  lines.push(`${result.short}: server CPU over the window ${cpu} of one core`);
+  lines.push(
+    `${result.short}: CPU over the window: servers ${cpu} of one core, bench process ${ms(result.benchCpuPercent, 1)}% of one core; ` +
+      `whole machine ${ms(result.systemCpuPercent, 1)}% of all ${os.availableParallelism()} CPUs (includes Redis, PostgreSQL and anything else running)`,
+  );
   if (result.ack) {
     lines.push(
       `${result.short}: edit → durable ack (sender): p50 ${ms(result.ack.p50)}  p95 ${ms(result.ack.p95)}  p99 ${ms(result.ack.p99)}  max ${ms(result.ack.max)} ms (${result.ack.count} acks)`,
@@ -174,6 +178,12 @@ async function main() {
       `${options.instances} gongjian instances, reference ${options.reference ? 'y-websocket' : 'off'}, target p99 ≤ ${options.targetP99} ms` +
       (options.serverNodeArgs.length ? `, server node args ${options.serverNodeArgs.join(' ')}` : ''),
   );
+
+  const load = os.loadavg();
+  console.log(`load average at start: ${load.map((l) => l.toFixed(2)).join(' ')}`);
+  if (load[0] > 0.5 * os.availableParallelism()) {
+    console.log('warning: the machine is busy; latency figures will be noisy (see "whole machine" CPU below)');
+  }
 
   const cleanup = new Cleanup();
   let exiting = false;

@@ -64,3 +64,14 @@ function clockTicks() {
       Number(safe(() => execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(), '100')) || 100;
   return ticksPerSecond;
 }
+
+/** Busy and total CPU time of the whole machine so far (ms, all CPUs), from /proc/stat; undefined without it. */
+export function systemCpuMs() {
+  return safe(() => {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    const total = busy + idle + iowait;
+    return { busy: (busy * 1000) / clockTicks(), total: (total * 1000) / clockTicks() };
+  }, undefined);
+}

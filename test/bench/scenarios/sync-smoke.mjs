@@ -15,7 +15,7 @@ import {
   startYWebsocket,
   withTimeout,
 } from '../lib/infra.mjs';
-import { processCpuMs } from '../lib/machine.mjs';
+import { processCpuMs, systemCpuMs } from '../lib/machine.mjs';
 import { Samples } from '../lib/stats.mjs';
 
 const BOARD_ID = 'demo-liangxi-2026';
@@ -209,10 +209,14 @@ async function runLoad(options, target) {
     const end = measureFrom + options.duration * 1000;
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     let cpuAtStart = [];
+    let systemAtStart;
+    let benchAtStart;
     let metricsAtStart = Promise.resolve(undefined);
     const cpuTimer = setTimeout(
       () => {
         cpuAtStart = target.pids.map((pid) => processCpuMs(pid));
+        systemAtStart = systemCpuMs();
+        benchAtStart = process.cpuUsage();
         loopDelay.enable();
         metricsAtStart = scrapeAll(target.metricsUrls);
       },
@@ -267,13 +271,15 @@ async function runLoad(options, target) {
         await sleep(50);
       }
       const cpuAtEnd = target.pids.map((pid) => processCpuMs(pid));
+      const systemAtEnd = systemCpuMs();
+      const benchCpu = process.cpuUsage(benchAtStart);
       loopDelay.disable();
-      const metricsAtEnd = scrapeAll(target.metricsUrls);
       // Let the last edits arrive and be acknowledged.
       const drainUntil = now() + 10_000;
       while (now() < drainUntil && (all.count < expected() || clients.some((c) => c.client.unacked > 0)))
         await sleep(20);
       clearInterval(progress);
+      const metricsAtEnd = scrapeAll(target.metricsUrls);
 
       let lost = 0;
       for (const receiver of clients) {
@@ -305,6 +311,12 @@ async function runLoad(options, target) {
         errors,
         ack: target.ackSamples ? target.ackSamples.summary() : undefined,
         cpuPercent: cpu,
+        benchCpuPercent: ((benchCpu.user + benchCpu.system) / 1000 / windowMs) * 100,
+        // Of all CPUs: 100% = every CPU busy the whole window.
+        systemCpuPercent:
+          systemAtStart && systemAtEnd
+            ? ((systemAtEnd.busy - systemAtStart.busy) / (systemAtEnd.total - systemAtStart.total)) * 100
+            : NaN,
         benchLoopDelayP99: loopDelay.percentile(99) / 1e6,
         benchLoopDelayMax: loopDelay.max / 1e6,
         timerLateness: { p99: lateness.percentile(99), max: lateness.max },
