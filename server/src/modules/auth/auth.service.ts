@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { LoginBody, SessionUser } from '@gongjian/shared';
 import { createHash, randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../base/config';
@@ -11,12 +11,28 @@ export const SESSION_COOKIE = 'gj_sid';
 /** Checked against when the username is unknown, so both cases take the same time. */
 const DUMMY_HASH = hashPassword('not a password of anyone');
 
+const SESSION_SWEEP_MS = 60 * 60_000;
+
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit, OnModuleDestroy {
+  private sweepTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly repository: AuthRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Expired sessions are refused on use; the sweep only keeps the table small. */
+  onModuleInit(): void {
+    this.sweepTimer = setInterval(() => {
+      this.repository.deleteExpiredSessions(new Date()).catch(() => undefined);
+    }, SESSION_SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
 
   async login(body: LoginBody): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
     const row = await this.repository.findUserByUsername(body.username);
