@@ -2,3 +2,4 @@ export * from './errors/error-codes';
 export * from './protocol/sync-protocol';
 export * from './auth/auth.schemas';
 export * from './protocol/sync-codec';
+export * from './board';
