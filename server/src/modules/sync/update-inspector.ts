@@ -1,0 +1,218 @@
+import { BOARD_ROOTS, SchemaNode } from '@gongjian/shared';
+import * as Y from 'yjs';
+
+/** One effect of an update on the board document, located by its path (`['projects', 'p1', 'stage']`). */
+export type UpdateChange =
+  | { kind: 'set'; path: string[]; value: unknown }
+  | { kind: 'create'; path: string[]; container: 'map' | 'text' }
+  | { kind: 'text'; path: string[] }
+  | { kind: 'delete'; path: string[] };
+
+/** Why an update was refused, with the path it concerns. */
+export class UpdateRejection extends Error {
+  constructor(
+    readonly reason: 'unknown_root' | 'unknown_key' | 'wrong_type' | 'invalid_value' | 'missing_key' | 'unresolvable',
+    readonly path: string,
+  ) {
+    super(`${reason} at ${path || '/'}`);
+    this.name = 'UpdateRejection';
+  }
+}
+
+type Location = { parent: string[]; key: string | null };
+
+/**
+ * Reads what an update would change, without applying it: every map entry it sets or creates,
+ * every text it types into, every entry it deletes, each with its path, checked against the
+ * board schema (`BOARD_ROOTS`). Throws UpdateRejection for anything the schema does not allow.
+ * The document is only read.
+ */
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const own = new Set<Y.Item>();
+  const ownByClient = new Map<number, Y.Item[]>();
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    own.add(struct);
+    const list = ownByClient.get(struct.id.client) ?? [];
+    list.push(struct);
+    ownByClient.set(struct.id.client, list);
+  }
+  for (const list of ownByClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+  const state = (client: number) => Y.getState(doc.store, client);
+  const locations = new Map<Y.Item, Location | null>();
+
+  /** The integrated or incoming struct that holds `id`, or null when neither has it. */
+  const findStruct = (id: Y.ID): Y.Item | Y.GC | null => {
+    const incoming = findIn(ownByClient.get(id.client), id.clock);
+    if (incoming) return incoming;
+    if (id.clock >= state(id.client)) return null;
+    const struct = Y.getItem(doc.store, id) as unknown as Y.Item | Y.GC;
+    return struct;
+  };
+
+  const typePath = (type: Y.AbstractType<unknown>): string[] => {
+    const path: string[] = [];
+    let current: Y.AbstractType<unknown> = type;
+    while (current._item) {
+      const key = current._item.parentSub;
+      if (key === null) throw new UpdateRejection('wrong_type', path.join('/'));
+      path.unshift(key);
+      current = current._item.parent as Y.AbstractType<unknown>;
+    }
+    path.unshift(Y.findRootTypeKey(current));
+    return path;
+  };
+
+  /** Where an item sits: the path of the container it belongs to, and its key there (null in a text). */
+  const locate = (item: Y.Item): Location | null => {
+    if (locations.has(item)) return locations.get(item)!;
+    let location: Location | null;
+    if (!own.has(item)) {
+      // Integrated: its parent is a type.
+      location = { parent: typePath(item.parent as Y.AbstractType<unknown>), key: item.parentSub };
+    } else if (typeof item.parent === 'string') {
+      location = { parent: [item.parent], key: item.parentSub };
+    } else if (item.parent instanceof Y.ID) {
+      const parent = findStruct(item.parent);
+      location = parent instanceof Y.Item ? { parent: containerPath(parent), key: item.parentSub } : null;
+    } else {
+      // Parent and key come from the neighbour the item was inserted next to.
+      const neighbourId = item.origin ?? item.rightOrigin;
+      const neighbour = neighbourId ? findStruct(neighbourId) : null;
+      if (neighbour instanceof Y.GC) location = null;
+      else if (!neighbour) throw new UpdateRejection('unresolvable', '');
+      else {
+        const at = locate(neighbour);
+        location = at && { parent: at.parent, key: item.parentSub ?? at.key };
+      }
+    }
+    locations.set(item, location);
+    return location;
+  };
+
+  /** The path of the container (Y.Map or Y.Text) an item holds. */
+  const containerPath = (item: Y.Item): string[] => {
+    const location = locate(item);
+    if (!location || location.key === null || !(item.content instanceof Y.ContentType)) {
+      throw new UpdateRejection('wrong_type', location ? location.parent.join('/') : '');
+    }
+    return [...location.parent, location.key];
+  };
+
+  const changes: UpdateChange[] = [];
+  for (const item of own.values()) {
+    const location = locate(item);
+    if (!location) continue; // next to garbage-collected content: Yjs drops it too
+    const { parent, key } = location;
+    if (parent.length === 1 && !(parent[0] in BOARD_ROOTS)) throw new UpdateRejection('unknown_root', parent[0]);
+    if (item.content instanceof Y.ContentDeleted) continue;
+    if (key === null) {
+      const node = resolveNode(parent);
+      if (node?.kind !== 'text' || !(item.content instanceof Y.ContentString)) {
+        throw new UpdateRejection('wrong_type', parent.join('/'));
+      }
+      changes.push({ kind: 'text', path: parent });
+      continue;
+    }
+    const path = [...parent, key];
+    const node = resolveNode(path);
+    if (!node) throw new UpdateRejection(parent.length === 0 ? 'unknown_root' : 'unknown_key', path.join('/'));
+    changes.push(changeFor(node, item.content, path));
+  }
+
+  for (const [client, ranges] of ds.clients) {
+    for (const range of ranges) {
+      const end = Math.min(range.clock + range.len, state(client));
+      let clock = range.clock;
+      while (clock < end) {
+        const struct = Y.getItem(doc.store, Y.createID(client, clock)) as unknown as Y.Item | Y.GC;
+        clock = struct.id.clock + struct.length;
+        if (!(struct instanceof Y.Item) || struct.deleted) continue;
+        const path = typePath(struct.parent as Y.AbstractType<unknown>);
+        changes.push(struct.parentSub === null ? { kind: 'text', path } : { kind: 'delete', path: [...path, struct.parentSub] });
+      }
+    }
+  }
+
+  const relevant = withoutContentsOfDeleted(changes);
+  checkRequiredKeys(relevant);
+  return relevant;
+}
+
+/** Deleting a map or text deletes everything in it too; only the container's deletion is a change. */
+function withoutContentsOfDeleted(changes: UpdateChange[]): UpdateChange[] {
+  const deleted = new Set(changes.filter((c) => c.kind === 'delete').map((c) => c.path.join('/')));
+  if (deleted.size === 0) return changes;
+  return changes.filter((change) => {
+    for (let length = change.path.length - (change.kind === 'text' ? 0 : 1); length > 0; length--) {
+      if (deleted.has(change.path.slice(0, length).join('/'))) return false;
+    }
+    return true;
+  });
+}
+
+function changeFor(node: SchemaNode, content: Y.Item['content'], path: string[]): UpdateChange {
+  if (node.kind === 'value') {
+    if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) throw new UpdateRejection('wrong_type', path.join('/'));
+    const value = content.arr[0];
+    if (!node.schema.safeParse(value).success) throw new UpdateRejection('invalid_value', path.join('/'));
+    return { kind: 'set', path, value };
+  }
+  const expected = node.kind === 'text' ? Y.Text : Y.Map;
+  if (!(content instanceof Y.ContentType) || !(content.type instanceof expected)) {
+    throw new UpdateRejection('wrong_type', path.join('/'));
+  }
+  return { kind: 'create', path, container: node.kind === 'text' ? 'text' : 'map' };
+}
+
+/** A created map brings its required keys; a required key is only ever replaced, not removed. */
+function checkRequiredKeys(changes: UpdateChange[]): void {
+  const written = new Set(changes.filter((c) => c.kind === 'set' || c.kind === 'create').map((c) => c.path.join('/')));
+  for (const change of changes) {
+    if (change.kind === 'create' && change.container === 'map') {
+      const node = resolveNode(change.path);
+      for (const key of node?.kind === 'map' ? (node.required ?? []) : []) {
+        if (!written.has([...change.path, key].join('/'))) throw new UpdateRejection('missing_key', [...change.path, key].join('/'));
+      }
+    }
+    if (change.kind === 'delete') {
+      const parent = resolveNode(change.path.slice(0, -1));
+      const key = change.path[change.path.length - 1];
+      if (parent?.kind === 'map' && parent.required?.includes(key) && !written.has(change.path.join('/'))) {
+        throw new UpdateRejection('missing_key', change.path.join('/'));
+      }
+    }
+  }
+}
+
+/** The schema node at a path of keys, or null when the schema has no such place. */
+export function resolveNode(path: string[]): SchemaNode | null {
+  let node: SchemaNode | null = BOARD_ROOTS[path[0]] ?? null;
+  for (const key of path.slice(1)) {
+    if (!node) return null;
+    if (node.kind === 'map') {
+      node = node.fields[key] ?? (node.other && node.other.key.safeParse(key).success ? node.other.value : null);
+    } else if (node.kind === 'record') {
+      node = node.key.safeParse(key).success ? node.value : null;
+    } else {
+      return null;
+    }
+  }
+  return node;
+}
+
+/** The item covering `clock` in a list sorted by clock (binary search). */
+function findIn(items: Y.Item[] | undefined, clock: number): Y.Item | null {
+  if (!items) return null;
+  let low = 0;
+  let high = items.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const item = items[mid];
+    if (clock < item.id.clock) high = mid - 1;
+    else if (clock >= item.id.clock + item.length) low = mid + 1;
+    else return item;
+  }
+  return null;
+}
