@@ -7,6 +7,7 @@ import { MetricsModule } from './base/metrics';
 import { Storage, StorageModule } from './base/storage';
 import { AuthModule } from './modules/auth';
 import { BoardsModule } from './modules/boards';
+import { DirectoryModule } from './modules/directory';
 import { HealthModule } from './modules/health';
 import { SyncModule } from './modules/sync';
 
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         BoardsModule,
+        DirectoryModule,
         SyncModule,
       ],
     };

@@ -3,3 +3,4 @@ export * from './protocol/sync-protocol';
 export * from './auth/auth.schemas';
 export * from './protocol/sync-codec';
 export * from './board';
+export * from './directory/directory.schemas';

@@ -64,6 +64,20 @@ describe('accounts, sessions and presence across two instances', () => {
     expect(boards).toEqual({ status: 200, body: [{ id: BOARD, title: '梁溪区 2026 群团共建项目', role: 'viewer' }] });
   });
 
+  it("names the user's organization, and lists regions and organizations", async () => {
+    const cookie = await login(servers[0].url, 'union', 'demo12345');
+    expect((await api<{ user: { orgId: string } }>(servers[0].url, '/api/auth/me', cookie)).body.user.orgId).toBe('liangxi-union');
+    const regions = await api<Array<{ id: string; level: string; parentId: string | null }>>(servers[0].url, '/api/regions', cookie);
+    expect(regions.body).toContainEqual({ id: 'chongansi', name: '崇安寺街道', level: 'township', parentId: 'liangxi' });
+    expect(regions.body.filter((r) => r.level === 'district')).toHaveLength(2);
+    const orgs = await api<Array<{ id: string; kind: string; regionId: string }>>(servers[1].url, '/api/orgs', cookie);
+    expect(orgs.body).toContainEqual({ id: 'liangxi-union', name: '梁溪区总工会', kind: 'union', regionId: 'liangxi' });
+    for (const region of regions.body) {
+      expect(orgs.body.filter((o) => o.regionId === region.id).map((o) => o.kind).sort()).toEqual(['other', 'union', 'women', 'youth']);
+    }
+    expect((await api(servers[0].url, '/api/orgs', '')).status).toBe(401);
+  });
+
   it('answers 401 unauthenticated without a session, and after logout', async () => {
     expect(await api(servers[0].url, '/api/boards', '')).toEqual({ status: 401, body: { code: 'unauthenticated', message: expect.any(String) } });
     const cookie = await login(servers[0].url, 'women', 'demo12345');

@@ -13,6 +13,8 @@ export interface SessionUser {
   username: string;
   displayName: string;
   isAdmin: boolean;
+  /** The organization the user works for, if any. */
+  orgId: string | null;
 }
 
 export interface BoardSummary {

@@ -9,6 +9,7 @@ export interface UsersTable {
   password_hash: string;
   is_admin: Generated<boolean>;
   disabled: Generated<boolean>;
+  org_id: string | null;
   created_at: Timestamp;
 }
 
@@ -60,7 +61,23 @@ export interface UpdateLogTable {
   origin: string;
 }
 
+export interface RegionsTable {
+  id: string;
+  name: string;
+  level: 'city' | 'district' | 'township';
+  parent_id: string | null;
+}
+
+export interface OrgsTable {
+  id: string;
+  name: string;
+  kind: 'union' | 'youth' | 'women' | 'other';
+  region_id: string;
+}
+
 export interface Database {
+  regions: RegionsTable;
+  orgs: OrgsTable;
   users: UsersTable;
   sessions: SessionsTable;
   boards: BoardsTable;

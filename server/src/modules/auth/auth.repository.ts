@@ -8,6 +8,7 @@ export interface UserRow {
   password_hash: string;
   is_admin: boolean;
   disabled: boolean;
+  org_id: string | null;
 }
 
 @Injectable()
@@ -17,7 +18,7 @@ export class AuthRepository {
   findUserByUsername(username: string): Promise<UserRow | undefined> {
     return this.db
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'password_hash', 'is_admin', 'disabled'])
+      .select(['id', 'username', 'display_name', 'password_hash', 'is_admin', 'disabled', 'org_id'])
       .where('username', '=', username)
       .executeTakeFirst();
   }
@@ -26,7 +27,15 @@ export class AuthRepository {
     return this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['users.id', 'users.username', 'users.display_name', 'users.password_hash', 'users.is_admin', 'users.disabled'])
+      .select([
+        'users.id',
+        'users.username',
+        'users.display_name',
+        'users.password_hash',
+        'users.is_admin',
+        'users.disabled',
+        'users.org_id',
+      ])
       .where('sessions.id_hash', '=', idHash)
       .where('sessions.expires_at', '>', now)
       .executeTakeFirst();
@@ -44,17 +53,4 @@ export class AuthRepository {
     await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   }
 
-  async createUser(user: { id: string; username: string; displayName: string; passwordHash: string; isAdmin: boolean }): Promise<void> {
-    await this.db
-      .insertInto('users')
-      .values({
-        id: user.id,
-        username: user.username,
-        display_name: user.displayName,
-        password_hash: user.passwordHash,
-        is_admin: user.isAdmin,
-      })
-      .onConflict((oc) => oc.column('username').doNothing())
-      .execute();
-  }
 }

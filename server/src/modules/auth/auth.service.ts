@@ -62,5 +62,5 @@ function hashToken(token: string): string {
 }
 
 function toSessionUser(row: UserRow): SessionUser {
-  return { id: row.id, username: row.username, displayName: row.display_name, isAdmin: row.is_admin };
+  return { id: row.id, username: row.username, displayName: row.display_name, isAdmin: row.is_admin, orgId: row.org_id };
 }

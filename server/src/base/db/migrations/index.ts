@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-init';
+import * as m0002 from './0002-directory';
 
 /** Committed migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
+  '0002-directory': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {
