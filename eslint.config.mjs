@@ -19,6 +19,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // Type-only imports stay type-only: the client compiles shared/ with verbatimModuleSyntax.
+    // (Not on the server: Nest's dependency injection needs the imported classes at run time.)
+    files: ['shared/src/**/*.ts', 'client/src/**/*.ts'],
+    rules: { '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }] },
+  },
+  {
     files: ['shared/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { login } from '../support/api';
 import { eventually, loadFresh, openClient } from '../support/clients';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { fingerprint, prng, randomEdit } from '../support/random-edits';
+import { fingerprint, newProjectMap, prng, randomEdit } from '../support/random-edits';
 import { createTestRedis, TestRedis } from '../support/redis';
 import { ServerProcess, startServer, tempDataDir } from '../support/server-process';
 
@@ -13,13 +13,7 @@ function titles(doc: Y.Doc): string[] {
 }
 
 function addProject(doc: Y.Doc, title: string): void {
-  doc.transact(() => {
-    const project = new Y.Map<unknown>();
-    project.set('id', title);
-    project.set('stage', 'planning');
-    project.set('title', new Y.Text(title));
-    doc.getMap('projects').set(title, project);
-  }, 'test');
+  doc.transact(() => doc.getMap('projects').set(title, newProjectMap(title, title)), 'test');
 }
 
 type Mode = { name: string; env: () => Record<string, string>; setup(): Promise<void>; teardown(): Promise<void> };

@@ -35,7 +35,7 @@ function emitAck(socket: Socket, event: string, ...args: unknown[]): Promise<Ack
 
 function someUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
-  doc.getMap('meta').set('note', text);
+  doc.getMap('meta').set('title', text);
   return Y.encodeStateAsUpdate(doc);
 }
 
@@ -143,7 +143,7 @@ describe('sync protocol: refusals and limits', () => {
     expect(await emitAck(sender, 'y', BOARD, valid)).toEqual({ ok: true });
     const doc = new Y.Doc();
     Y.applyUpdate(doc, await seen);
-    expect(doc.getMap('meta').get('note')).toBe('after the garbage');
+    expect(doc.getMap('meta').get('title')).toBe('after the garbage');
   });
 
   it('refuses an oversize message with too_large and keeps the socket', async () => {
@@ -172,7 +172,7 @@ describe('sync protocol: refusals and limits', () => {
     expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('viewer was here')))).toEqual({ ok: false, error: 'forbidden' });
     const stored = openClient(server.url, BOARD, cookies.union);
     await stored.whenSaved();
-    expect(stored.doc.getMap('meta').get('note')).not.toBe('viewer was here');
+    expect(stored.doc.getMap('meta').get('title')).not.toBe('viewer was here');
     stored.destroy();
     viewer.destroy();
   });
@@ -226,5 +226,43 @@ describe('sync protocol: refusals and limits', () => {
     } finally {
       await pg.end();
     }
+  });
+
+  it('refuses updates that break the board schema with invalid and the path, and stores none of them', async () => {
+    const socket = await joined('union');
+    const base = openClient(server.url, BOARD, cookies.union);
+    await base.whenSaved();
+    const edit = (change: (doc: Y.Doc) => void) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(base.doc));
+      const before = Y.encodeStateVector(doc);
+      change(doc);
+      return encodeSyncUpdate(Y.encodeStateAsUpdate(doc, before));
+    };
+    expect(await emitAck(socket, 'y', BOARD, edit((doc) => doc.getMap('secrets').set('x', 1)))).toEqual({
+      ok: false,
+      error: 'invalid',
+      path: 'secrets',
+      reason: 'unknown_root',
+    });
+    expect(await emitAck(socket, 'y', BOARD, edit((doc) => doc.getMap('meta').set('year', 'next year')))).toEqual({
+      ok: false,
+      error: 'invalid',
+      path: 'meta/year',
+      reason: 'invalid_value',
+    });
+    expect(await emitAck(socket, 'y', BOARD, edit((doc) => doc.getMap('projects').set('p-bad', new Y.Map())))).toEqual({
+      ok: false,
+      error: 'invalid',
+      path: 'projects/p-bad/id',
+      reason: 'missing_key',
+    });
+    base.destroy();
+    const fresh = openClient(server.url, BOARD, cookies.youth);
+    await fresh.whenSaved();
+    expect(fresh.doc.share.has('secrets')).toBe(false);
+    expect(fresh.doc.getMap('meta').get('year')).toBe(2026);
+    expect(fresh.doc.getMap('projects').has('p-bad')).toBe(false);
+    fresh.destroy();
   });
 });

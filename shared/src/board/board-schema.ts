@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  attachmentsSchema,
   brandActivitySchema,
   checklistStatusSchema,
   criteriaSchema,
@@ -9,13 +10,21 @@ import {
   isoDateTimeSchema,
   linkageSchema,
   longTextSchema,
+  measureSchema,
+  orgIdListSchema,
   orgIdSchema,
+  participantsSchema,
   projectCategorySchema,
   rankSchema,
+  schemaVersionSchema,
   scoreValueSchema,
   shortTextSchema,
   stageSchema,
+  TEXT_LIMITS,
+  unitSchema,
   userIdSchema,
+  voucherNoSchema,
+  yearSchema,
 } from './board-values';
 
 /**
@@ -26,7 +35,8 @@ import {
  * - `map`: a Y.Map with fixed keys (absent keys are allowed unless listed in `required`), and
  *   optionally other keys of one shape
  * - `record`: a Y.Map keyed by ids, every value of one shape
- * - `text`: a Y.Text of plain characters (no formatting, no embeds)
+ * - `text`: a Y.Text of plain characters (no formatting, no embeds); `maxLength` is the longest
+ *   text a command writes, not a bound validation holds a document to (TEXT_LIMITS says why)
  * - `value`: a plain JSON value, checked by its zod schema
  */
 export type SchemaNode =
@@ -59,7 +69,7 @@ export const checklistItemNode: SchemaNode = {
     status: value(checklistStatusSchema),
     waiveReason: value(shortTextSchema),
     evidence: value(longTextSchema),
-    text: text(1000),
+    text: text(TEXT_LIMITS.checklistText),
   },
 };
 
@@ -72,7 +82,7 @@ export const expenseNode: SchemaNode = {
     amountFen: value(fenSchema),
     orgId: value(orgIdSchema),
     purpose: value(shortTextSchema),
-    voucherNo: value(z.string().max(64)),
+    voucherNo: value(voucherNoSchema),
   },
 };
 
@@ -84,10 +94,10 @@ export const ledgerEntryNode: SchemaNode = {
     date: value(isoDateSchema),
     title: value(shortTextSchema.min(1)),
     venueId: value(entityIdSchema.nullable()),
-    participants: value(z.number().int().min(0).max(10_000_000)),
-    orgIds: value(z.array(orgIdSchema).max(100)),
-    attachments: value(z.array(z.string().max(500)).max(50)),
-    notes: text(10_000),
+    participants: value(participantsSchema),
+    orgIds: value(orgIdListSchema),
+    attachments: value(attachmentsSchema),
+    notes: text(TEXT_LIMITS.notes),
   },
 };
 
@@ -97,9 +107,9 @@ export const indicatorNode: SchemaNode = {
   fields: {
     id: value(entityIdSchema),
     name: value(shortTextSchema.min(1)),
-    unit: value(z.string().max(20)),
-    target: value(z.number().min(0).max(1e12)),
-    actual: value(z.number().min(0).max(1e12).nullable()),
+    unit: value(unitSchema),
+    target: value(measureSchema),
+    actual: value(measureSchema.nullable()),
   },
 };
 
@@ -137,8 +147,8 @@ export const projectNode: SchemaNode = {
     endDate: value(isoDateSchema.nullable()),
     createdBy: value(userIdSchema),
     createdAt: value(isoDateTimeSchema),
-    title: text(200),
-    description: text(10_000),
+    title: text(TEXT_LIMITS.title),
+    description: text(TEXT_LIMITS.description),
     linkages: setOf(linkageSchema),
     partnerOrgIds: setOf(orgIdSchema),
     reviewerOrgIds: setOf(orgIdSchema),
@@ -153,15 +163,18 @@ export const projectNode: SchemaNode = {
   },
 };
 
+/** The board's rubric; validation also checks that its weights sum to 100 (`weights`). */
+export const criteriaNode: SchemaNode = value(criteriaSchema);
+
 export const metaNode: SchemaNode = {
   kind: 'map',
   required: ['schemaVersion', 'title'],
   fields: {
-    schemaVersion: value(z.number().int().min(1)),
+    schemaVersion: value(schemaVersionSchema),
     title: value(shortTextSchema.min(1)),
     regionId: value(entityIdSchema),
-    year: value(z.number().int().min(2000).max(2100)),
-    criteria: value(criteriaSchema),
+    year: value(yearSchema),
+    criteria: criteriaNode,
   },
 };
 

@@ -1,6 +1,7 @@
-import { compareStages, Stage, STAGES } from './board-enums';
+import { compareStages, type Stage, STAGES } from './board-enums';
 import type { ProjectData } from './board-data';
 import type { Criterion } from './board-values';
+import { expectedScorers, hasScored } from './derived';
 
 /** Why a project can't move: a code clients switch on, what it concerns, and readable text. */
 export interface UnmetCondition {
@@ -40,7 +41,8 @@ const condition = (code: GateCode, zh: string, en: string, ids?: string[]): Unme
 export function approvalGate(project: ProjectData): UnmetCondition[] {
   const unmet: UnmetCondition[] = [];
   if (!project.leadOrgId) unmet.push(condition('lead_org_missing', '尚未确定牵头单位', 'No lead organization yet'));
-  if (project.partnerOrgIds.length === 0)
+  // The lead listed as its own partner is no co-organizer, and would leave nobody to score (工作联评).
+  if (!project.partnerOrgIds.some((org) => org !== project.leadOrgId))
     unmet.push(condition('partner_org_missing', '至少需要一个参与单位', 'At least one partner organization is needed'));
   if (!Object.values(project.funding).some((fen) => fen > 0))
     unmet.push(condition('funding_plan_missing', '尚未制定资金投入计划', 'No funding plan yet'));
@@ -90,11 +92,7 @@ export function evaluationGate(project: ProjectData): UnmetCondition[] {
 /** → archived (归档): every partner and reviewer org has scored every criterion; every indicator has its actual. */
 export function archiveGate(project: ProjectData, criteria: Criterion[]): UnmetCondition[] {
   const unmet: UnmetCondition[] = [];
-  const scorers = [...new Set([...project.partnerOrgIds, ...project.reviewerOrgIds])].filter((org) => org !== project.leadOrgId);
-  const missing = scorers.filter((org) => {
-    const score = project.scores[org];
-    return !score || !criteria.every((criterion) => typeof score.criteria[criterion.id] === 'number');
-  });
+  const missing = expectedScorers(project).filter((org) => !hasScored(project, org, criteria));
   if (missing.length > 0)
     unmet.push(
       condition('score_missing', `${missing.length} 个单位尚未完成评分`, `${missing.length} organization(s) have not scored`, missing),

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'invalid',
   'too_large',
   'rate_limited',
+  'gate_failed',
   'unavailable',
   'internal',
 ] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UnmetCondition } from '../board/gates';
 import type { ErrorCode } from '../errors/error-codes';
 
 /** socket.io namespace of the sync protocol (docs/protocol.md). */
@@ -35,11 +36,18 @@ export type BoardRole = (typeof BOARD_ROLES)[number];
 
 export type SyncErrorCode = Extract<
   ErrorCode,
-  'forbidden' | 'invalid' | 'too_large' | 'rate_limited' | 'not_found' | 'unavailable' | 'internal'
+  'forbidden' | 'invalid' | 'too_large' | 'rate_limited' | 'not_found' | 'unavailable' | 'internal' | 'gate_failed'
 >;
 
+/** What a refusal may add to its code: where in the document, why, and a gate's unmet conditions. */
+export interface RefusalDetail {
+  path?: string;
+  reason?: string;
+  conditions?: UnmetCondition[];
+}
+
 export type JoinAck = { ok: true; role: BoardRole } | { ok: false; error: SyncErrorCode };
-export type UpdateAck = { ok: true } | { ok: false; error: SyncErrorCode };
+export type UpdateAck = { ok: true } | ({ ok: false; error: SyncErrorCode } & RefusalDetail);
 export type LeaveAck = { ok: true } | { ok: false; error: SyncErrorCode };
 
 /** Identity the server attaches to a socket's awareness state (clients can't choose it). */

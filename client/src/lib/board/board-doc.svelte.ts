@@ -42,8 +42,8 @@ export class BoardDoc {
     return STAGES.map((stage) => ({ stage, projects: projects.filter((project) => project.stage === stage) }));
   }
 
-  /** Adds an untitled project at the end of the planning column; returns its id. */
-  addProject(createdBy: string): string {
+  /** Adds an untitled project, led by the creator's organization, at the end of the planning column; returns its id. */
+  addProject(createdBy: string, leadOrgId: string): string {
     const planning = readProjects(this.#doc).filter((project) => project.stage === 'planning');
     const id = uuidv4();
     insertProject(
@@ -52,6 +52,9 @@ export class BoardDoc {
         id,
         stage: 'planning',
         rank: rankBetween(planning.at(-1)?.rank ?? null, null),
+        leadOrgId,
+        // A new project starts as training (教育培训) until the project drawer lets people choose.
+        category: 'training',
         createdBy,
         createdAt: new Date().toISOString(),
       },

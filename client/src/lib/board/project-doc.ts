@@ -17,6 +17,9 @@ export interface NewProject {
   id: string;
   stage: Stage;
   rank: string;
+  /** The lead organization (牵头单位): the creator's own. */
+  leadOrgId: string;
+  category: string;
   createdBy: string;
   createdAt: string;
 }
@@ -67,6 +70,8 @@ export function insertProject(doc: Y.Doc, project: NewProject, origin: unknown):
     map.set('id', project.id);
     map.set('stage', project.stage);
     map.set('rank', project.rank);
+    map.set('category', project.category);
+    map.set('leadOrgId', project.leadOrgId);
     map.set('title', new Y.Text());
     map.set('createdBy', project.createdBy);
     map.set('createdAt', project.createdAt);

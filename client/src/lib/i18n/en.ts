@@ -77,6 +77,7 @@ export const en: Catalog = {
     invalid: 'The submitted data is not valid.',
     too_large: 'This is larger than allowed.',
     rate_limited: 'Too many requests. Please wait a moment.',
+    gate_failed: 'The project does not meet the conditions of that stage yet.',
     unavailable: 'The service is temporarily unavailable. Please try again shortly.',
     internal: 'Something went wrong on the server. Please try again shortly.',
     network: 'Cannot reach the server. Please check your connection.',

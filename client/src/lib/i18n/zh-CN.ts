@@ -80,6 +80,7 @@ export const zhCN = {
     invalid: '提交的内容不符合要求。',
     too_large: '内容过大，超出了允许的大小。',
     rate_limited: '操作过于频繁，请稍后再试。',
+    gate_failed: '项目尚未满足进入该阶段的条件。',
     unavailable: '服务暂时不可用，请稍后再试。',
     internal: '服务器出现内部错误，请稍后再试。',
     network: '无法连接服务器，请检查网络。',

@@ -8,6 +8,7 @@ import {
   type BoardRole,
   type ErrorCode,
   type JoinAck,
+  type RefusalDetail,
   SYNC_NAMESPACE,
   SyncEvent,
   type UpdateAck,
@@ -53,7 +54,7 @@ export interface BoardSyncOptions {
 type Events = {
   status: (status: SyncStatus) => void;
   /** A refusal from the server: a code from the error catalogue. */
-  error: (code: ErrorCode | 'unauthenticated' | 'timeout') => void;
+  error: (code: ErrorCode | 'unauthenticated' | 'timeout', detail?: RefusalDetail) => void;
   role: (role: BoardRole) => void;
 };
 
@@ -308,7 +309,8 @@ export class BoardSyncProvider extends ObservableV2<Events> {
         else {
           // forbidden, invalid, too_large: the server will never take this update.
           this._lastError = ack.error;
-          this.emit('error', [ack.error]);
+          const { path, reason, conditions } = ack;
+          this.emit('error', [ack.error, { path, reason, conditions }]);
         }
         this.updateSavedStatus();
       });

@@ -9,6 +9,7 @@ const catalogue: Record<ErrorCode, { status: number; message: string }> = {
   invalid: { status: 400, message: 'The request is not valid.' },
   too_large: { status: 413, message: 'The request is too large.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  gate_failed: { status: 422, message: 'The project does not meet the conditions of that stage yet.' },
   unavailable: { status: 503, message: 'The service is temporarily unavailable; try again.' },
   internal: { status: 500, message: 'Something went wrong on the server.' },
 };

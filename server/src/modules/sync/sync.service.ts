@@ -10,6 +10,7 @@ import {
   JoinAck,
   joinPayloadSchema,
   LeaveAck,
+  RefusalDetail,
   SessionUser,
   SyncErrorCode,
   SyncEvent,
@@ -27,6 +28,7 @@ import { MetricsService } from '../../base/metrics';
 import { BoardsRepository } from '../boards';
 import { applyClientUpdate, updateWouldChange } from './apply-update';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness-codec';
+import { inspectUpdate, UpdateRejection } from './update-inspector';
 import { BoardStoreService } from './board-store.service';
 import { LoadedBoard } from './loaded-board';
 import { AWARENESS_BUS, AwarenessBus, UPDATE_LOG, UpdateLog } from '../../base/storage';
@@ -55,7 +57,10 @@ interface PendingAwareness {
 }
 
 class Refusal extends Error {
-  constructor(readonly code: SyncErrorCode) {
+  constructor(
+    readonly code: SyncErrorCode,
+    readonly detail: RefusalDetail = {},
+  ) {
     super(code);
   }
 }
@@ -183,7 +188,7 @@ export class SyncService {
         }
       }
     } catch (err) {
-      if (err instanceof Refusal) return this.refuse(err.code);
+      if (err instanceof Refusal) return this.refuse(err.code, err.detail);
       this.logger.error({ err, socketId: socket.id }, 'sync message failed');
       return this.refuse('unavailable');
     }
@@ -204,6 +209,13 @@ export class SyncService {
       return;
     }
     if (board.bytes + update.byteLength > this.config.MAX_BOARD_BYTES) throw new Refusal('too_large');
+    // The schema is checked before the update touches the document, so a refused update leaves nothing behind.
+    try {
+      inspectUpdate(board.doc, update);
+    } catch (err) {
+      if (err instanceof UpdateRejection) throw new Refusal('invalid', { path: err.path, reason: err.reason });
+      throw new Refusal('invalid');
+    }
     const applied = applyClientUpdate(board.doc, update, socket.id);
     if (!applied.ok) throw new Refusal('invalid');
     if (!applied.changed) return;
@@ -320,9 +332,9 @@ export class SyncService {
     return true;
   }
 
-  private refuse(code: SyncErrorCode): { ok: false; error: SyncErrorCode } {
+  private refuse(code: SyncErrorCode, detail: RefusalDetail = {}): { ok: false; error: SyncErrorCode } & RefusalDetail {
     this.metrics.refused.inc({ code });
-    return { ok: false, error: code };
+    return { ok: false, error: code, ...detail };
   }
 }
 

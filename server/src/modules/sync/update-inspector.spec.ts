@@ -182,4 +182,14 @@ describe(inspectUpdate.name, () => {
     void base;
     expect(rejection(() => inspectUpdate(server, Y.encodeStateAsUpdate(other, afterFirst)))).toEqual({ reason: 'unresolvable', path: '' });
   });
+
+  it('lets through, as Yjs drops them, writes into a project another client deleted meanwhile', () => {
+    const { server, client } = setup();
+    server.getMap('projects').delete('p1');
+    const changes = inspectEdit(server, client, (doc) => {
+      project(doc).set('stage', 'approved');
+      (project(doc).get('title') as Y.Text).insert(0, '新');
+    });
+    expect(changes).toEqual([]);
+  });
 });

@@ -75,7 +75,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
       location = { parent: [item.parent], key: item.parentSub };
     } else if (item.parent instanceof Y.ID) {
       const parent = findStruct(item.parent);
-      location = parent instanceof Y.Item ? { parent: containerPath(parent), key: item.parentSub } : null;
+      // Yjs drops what is written into a deleted or collected container; so do we.
+      const path = parent instanceof Y.Item && !(parent.deleted && !own.has(parent)) ? containerPath(parent) : null;
+      location = path && { parent: path, key: item.parentSub };
     } else {
       // Parent and key come from the neighbour the item was inserted next to.
       const neighbourId = item.origin ?? item.rightOrigin;
@@ -91,11 +93,12 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
     return location;
   };
 
-  /** The path of the container (Y.Map or Y.Text) an item holds. */
-  const containerPath = (item: Y.Item): string[] => {
+  /** The path of the container (Y.Map or Y.Text) an item holds; null when the item is dropped itself. */
+  const containerPath = (item: Y.Item): string[] | null => {
     const location = locate(item);
-    if (!location || location.key === null || !(item.content instanceof Y.ContentType)) {
-      throw new UpdateRejection('wrong_type', location ? location.parent.join('/') : '');
+    if (!location) return null;
+    if (location.key === null || !(item.content instanceof Y.ContentType)) {
+      throw new UpdateRejection('wrong_type', [...location.parent, location.key ?? ''].join('/'));
     }
     return [...location.parent, location.key];
   };
