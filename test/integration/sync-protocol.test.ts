@@ -6,6 +6,7 @@ import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { api, login } from '../support/api';
 import { eventually, openClient } from '../support/clients';
+import { newProjectMap } from '../support/random-edits';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { createTestRedis, TestRedis } from '../support/redis';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -264,5 +265,46 @@ describe('sync protocol: refusals and limits', () => {
     expect(fresh.doc.getMap('meta').get('year')).toBe(2026);
     expect(fresh.doc.getMap('projects').has('p-bad')).toBe(false);
     fresh.destroy();
+  });
+
+  it('refuses a stage move that fails its gate with gate_failed and the unmet conditions; accepts one that passes', async () => {
+    const socket = await joined('union');
+    const base = openClient(server.url, BOARD, cookies.union);
+    await base.whenSaved();
+    base.doc.transact(() => base.doc.getMap('projects').set('gated', newProjectMap('gated', '职工技能竞赛')));
+    await base.whenSaved();
+    const project = () => base.doc.getMap<Y.Map<unknown>>('projects').get('gated')!;
+    const edit = (change: (doc: Y.Doc) => void) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(base.doc));
+      const before = Y.encodeStateVector(doc);
+      change(doc);
+      return encodeSyncUpdate(Y.encodeStateAsUpdate(doc, before));
+    };
+    const moveTo = (stage: string) => (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('projects').get('gated')!.set('stage', stage);
+
+    const refused = await emitAck(socket, 'y', BOARD, edit(moveTo('approved')));
+    expect(refused).toMatchObject({ ok: false, error: 'gate_failed', path: 'projects/gated/stage' });
+    const codes = (refused as unknown as { conditions: Array<{ code: string }> }).conditions.map((c) => c.code);
+    expect(codes).toEqual(['partner_org_missing', 'funding_plan_missing', 'checklist_empty']);
+
+    // Fill in what approval needs, and move in the same update.
+    const approve = edit((doc) => {
+      const p = doc.getMap<Y.Map<unknown>>('projects').get('gated')!;
+      const partners = new Y.Map<unknown>();
+      p.set('partnerOrgIds', partners);
+      partners.set('liangxi-youth', true);
+      (p.get('funding') as Y.Map<unknown>).set(String(p.get('leadOrgId')), 500000);
+      const item = new Y.Map<unknown>();
+      (p.get('checklist') as Y.Map<unknown>).set('c1', item);
+      for (const [key, value] of Object.entries({ id: 'c1', rank: 'a0', status: 'todo', orgId: 'liangxi-youth' })) item.set(key, value);
+      p.set('stage', 'approved');
+    });
+    expect(await emitAck(socket, 'y', BOARD, approve)).toEqual({ ok: true });
+    await eventually(() => expect(project().get('stage')).toBe('approved'));
+
+    const back = await emitAck(socket, 'y', BOARD, edit(moveTo('planning')));
+    expect(back).toMatchObject({ ok: false, error: 'gate_failed', conditions: [{ code: 'reason_required' }] });
+    base.destroy();
   });
 });

@@ -3,7 +3,15 @@ import * as Y from 'yjs';
 import { insertProject, readProjects, renameProject, replaceText } from './project-doc';
 
 function newProject(id: string, rank: string) {
-  return { id, stage: 'planning' as const, rank, createdBy: 'u1', createdAt: '2026-01-01T00:00:00.000Z' };
+  return {
+    id,
+    stage: 'planning' as const,
+    rank,
+    leadOrgId: 'liangxi-union',
+    category: 'training',
+    createdBy: 'u1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
 }
 
 describe(replaceText.name, () => {

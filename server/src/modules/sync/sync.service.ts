@@ -28,7 +28,8 @@ import { MetricsService } from '../../base/metrics';
 import { BoardsRepository } from '../boards';
 import { applyClientUpdate, updateWouldChange } from './apply-update';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness-codec';
-import { inspectUpdate, UpdateRejection } from './update-inspector';
+import { refusedStageMoves } from './stage-moves';
+import { inspectUpdate, UpdateChange, UpdateRejection } from './update-inspector';
 import { BoardStoreService } from './board-store.service';
 import { LoadedBoard } from './loaded-board';
 import { AWARENESS_BUS, AwarenessBus, UPDATE_LOG, UpdateLog } from '../../base/storage';
@@ -210,12 +211,15 @@ export class SyncService {
     }
     if (board.bytes + update.byteLength > this.config.MAX_BOARD_BYTES) throw new Refusal('too_large');
     // The schema is checked before the update touches the document, so a refused update leaves nothing behind.
+    let changes: UpdateChange[];
     try {
-      inspectUpdate(board.doc, update);
+      changes = inspectUpdate(board.doc, update);
     } catch (err) {
       if (err instanceof UpdateRejection) throw new Refusal('invalid', { path: err.path, reason: err.reason });
       throw new Refusal('invalid');
     }
+    const [gate] = refusedStageMoves(board.doc, update, changes);
+    if (gate) throw new Refusal('gate_failed', { path: `projects/${gate.projectId}/stage`, conditions: gate.conditions });
     const applied = applyClientUpdate(board.doc, update, socket.id);
     if (!applied.ok) throw new Refusal('invalid');
     if (!applied.changed) return;
