@@ -1,4 +1,4 @@
-import { BOARD_ROOTS, SchemaNode } from '@gongjian/shared';
+import { BOARD_ROOTS, resolveSchemaNode, SchemaNode } from '@gongjian/shared';
 import * as Y from 'yjs';
 
 /** One effect of an update on the board document, located by its path (`['projects', 'p1', 'stage']`). */
@@ -111,7 +111,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
     if (parent.length === 1 && !(parent[0] in BOARD_ROOTS)) throw new UpdateRejection('unknown_root', parent[0]);
     if (item.content instanceof Y.ContentDeleted) continue;
     if (key === null) {
-      const node = resolveNode(parent);
+      const node = resolveSchemaNode(parent);
       if (node?.kind !== 'text' || !(item.content instanceof Y.ContentString)) {
         throw new UpdateRejection('wrong_type', parent.join('/'));
       }
@@ -119,7 +119,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
       continue;
     }
     const path = [...parent, key];
-    const node = resolveNode(path);
+    const node = resolveSchemaNode(path);
     if (!node) throw new UpdateRejection(parent.length === 0 ? 'unknown_root' : 'unknown_key', path.join('/'));
     changes.push(changeFor(node, item.content, path));
   }
@@ -174,13 +174,13 @@ function checkRequiredKeys(changes: UpdateChange[]): void {
   const written = new Set(changes.filter((c) => c.kind === 'set' || c.kind === 'create').map((c) => c.path.join('/')));
   for (const change of changes) {
     if (change.kind === 'create' && change.container === 'map') {
-      const node = resolveNode(change.path);
+      const node = resolveSchemaNode(change.path);
       for (const key of node?.kind === 'map' ? (node.required ?? []) : []) {
         if (!written.has([...change.path, key].join('/'))) throw new UpdateRejection('missing_key', [...change.path, key].join('/'));
       }
     }
     if (change.kind === 'delete') {
-      const parent = resolveNode(change.path.slice(0, -1));
+      const parent = resolveSchemaNode(change.path.slice(0, -1));
       const key = change.path[change.path.length - 1];
       if (parent?.kind === 'map' && parent.required?.includes(key) && !written.has(change.path.join('/'))) {
         throw new UpdateRejection('missing_key', change.path.join('/'));
@@ -189,21 +189,6 @@ function checkRequiredKeys(changes: UpdateChange[]): void {
   }
 }
 
-/** The schema node at a path of keys, or null when the schema has no such place. */
-export function resolveNode(path: string[]): SchemaNode | null {
-  let node: SchemaNode | null = BOARD_ROOTS[path[0]] ?? null;
-  for (const key of path.slice(1)) {
-    if (!node) return null;
-    if (node.kind === 'map') {
-      node = node.fields[key] ?? (node.other && node.other.key.safeParse(key).success ? node.other.value : null);
-    } else if (node.kind === 'record') {
-      node = node.key.safeParse(key).success ? node.value : null;
-    } else {
-      return null;
-    }
-  }
-  return node;
-}
 
 /** The item covering `clock` in a list sorted by clock (binary search). */
 function findIn(items: Y.Item[] | undefined, clock: number): Y.Item | null {
