@@ -293,11 +293,12 @@ describe('sync protocol: refusals and limits', () => {
       const p = doc.getMap<Y.Map<unknown>>('projects').get('gated')!;
       const partners = new Y.Map<unknown>();
       p.set('partnerOrgIds', partners);
-      partners.set('liangxi-youth', true);
+      const partner = p.get('leadOrgId') === 'liangxi-youth' ? 'liangxi-women' : 'liangxi-youth';
+      partners.set(partner, true);
       (p.get('funding') as Y.Map<unknown>).set(String(p.get('leadOrgId')), 500000);
       const item = new Y.Map<unknown>();
       (p.get('checklist') as Y.Map<unknown>).set('c1', item);
-      for (const [key, value] of Object.entries({ id: 'c1', rank: 'a0', status: 'todo', orgId: 'liangxi-youth' })) item.set(key, value);
+      for (const [key, value] of Object.entries({ id: 'c1', rank: 'a0', status: 'todo', orgId: partner })) item.set(key, value);
       p.set('stage', 'approved');
     });
     expect(await emitAck(socket, 'y', BOARD, approve)).toEqual({ ok: true });
