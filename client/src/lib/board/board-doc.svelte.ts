@@ -10,7 +10,7 @@ import {
   type ProjectCardData,
 } from './project-doc';
 import { STAGES, type Stage } from './project-stage';
-import { rankBetween } from './rank';
+import { rankBetween } from '@gongjian/shared';
 
 export interface StageColumnData {
   stage: Stage;

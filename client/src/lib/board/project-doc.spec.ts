@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as Y from 'yjs';
-import { insertProject, readProjects, renameProject, replaceText } from './project-doc';
+import { insertProject, readProjects, renameProject } from './project-doc';
 
 function newProject(id: string, rank: string) {
   return {
@@ -13,34 +13,6 @@ function newProject(id: string, rank: string) {
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 }
-
-describe(replaceText.name, () => {
-  it.each([
-    ['', 'abc'],
-    ['abc', ''],
-    ['共建项目', '共建示范项目'],
-    ['aaa', 'aa'],
-    ['abcdef', 'abXYef'],
-  ])('turns %j into %j', (from, to) => {
-    const text = new Y.Doc().getText('t');
-    text.insert(0, from);
-    replaceText(text, to);
-    expect(text.toString()).toBe(to);
-  });
-
-  it('keeps a peer’s concurrent insert elsewhere in the text', () => {
-    const a = new Y.Doc();
-    a.getText('t').insert(0, '职工之家');
-    const b = new Y.Doc();
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    replaceText(a.getText('t'), '职工之家活动');
-    b.getText('t').insert(0, '新');
-    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    expect(a.getText('t').toString()).toBe('新职工之家活动');
-    expect(b.getText('t').toString()).toBe('新职工之家活动');
-  });
-});
 
 describe(readProjects.name, () => {
   it('returns projects sorted by rank, then id', () => {

@@ -1,3 +1,4 @@
+import { replaceText } from '@gongjian/shared';
 import * as Y from 'yjs';
 import { isStage, type Stage } from './project-stage';
 
@@ -89,20 +90,3 @@ export function renameProject(doc: Y.Doc, id: string, title: string, origin: unk
   }, origin);
 }
 
-/**
- * Turns `text` into `next` by one delete and one insert around the common prefix and suffix, so
- * that typing touches only the characters typed and a peer's concurrent edit elsewhere survives.
- */
-export function replaceText(text: Y.Text, next: string): void {
-  const current = text.toString();
-  if (current === next) return;
-  let start = 0;
-  const shorter = Math.min(current.length, next.length);
-  while (start < shorter && current[start] === next[start]) start++;
-  let end = 0;
-  while (end < shorter - start && current[current.length - 1 - end] === next[next.length - 1 - end]) end++;
-  const removed = current.length - start - end;
-  if (removed > 0) text.delete(start, removed);
-  const inserted = next.slice(start, next.length - end);
-  if (inserted) text.insert(start, inserted);
-}
