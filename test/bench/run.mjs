@@ -3,16 +3,19 @@
 //   npm run bench -- sync-smoke [--duration 30] [--clients 20] [--rate 1] [--warmup 3]
 //                               [--instances 2] [--target-p99 10] [--no-reference]
 //                               [--server-node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
-//                               [--server-log-dir DIR] [--json results.json] [--strict]
+//                               [--server-log-dir DIR] [--repeat N] [--json results.json] [--strict]
 //   npm run bench -- --list
 //
 // Prints the machine, progress lines, and a table with each figure beside its target and beside
-// the reference server measured in the same invocation. Exit code: 0 when the run completed with
-// nothing lost or refused (a missed target is reported, and fails the exit code only with
-// --strict, with 3), 1 when an edit was lost or refused or the run broke, 2 on the hard timeout
-// (--timeout S; the default allows for the run), 130 on SIGINT. Services: PostgreSQL at BENCH_DATABASE_URL (default
-// postgres://postgres@127.0.0.1:5432/test, where a fresh database is created and dropped) and
-// Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379, keys under a fresh prefix, deleted).
+// the reference server measured in the same invocation; with --repeat N, a table per run and then
+// one of the medians. See docs/benchmarks.md.
+//
+// Exit code: 0 when the run completed with nothing lost or refused (a missed target is reported,
+// and fails the exit code, with 3, only with --strict); 1 when an edit was lost or refused or the
+// run broke; 2 on the hard timeout (--timeout S; the default allows for the run); 130 on SIGINT.
+// Services: PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test,
+// where a fresh database is created and dropped) and Redis at BENCH_REDIS_URL (default
+// redis://127.0.0.1:6379, keys under a fresh prefix, deleted afterwards).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +32,7 @@ function usage() {
   return (
     `usage: npm run bench -- <scenario> [options]\nscenarios:\n${lines.join('\n')}\n` +
     'options: --duration S --clients N --rate R --warmup S --instances N --target-p99 MS --no-reference\n' +
-    '         --server-node-args "ARGS" --server-log-dir DIR --json FILE --strict --timeout S'
+    '         --server-node-args "ARGS" --server-log-dir DIR --repeat N --json FILE --strict --timeout S'
   );
 }
 
@@ -196,27 +199,58 @@ async function main() {
   };
   process.once('SIGINT', () => void bail(130, 'interrupted; cleaning up'));
   process.once('SIGTERM', () => void bail(143, 'terminated; cleaning up'));
-  const hardTimeoutS = number(flags, 'timeout', scenario.expectedSeconds(options), { min: 1 });
+  const repeat = number(flags, 'repeat', 1, { min: 1, integer: true });
+  const hardTimeoutS = number(flags, 'timeout', scenario.expectedSeconds(options) * repeat, { min: 1 });
   const hardTimer = setTimeout(
     () => void bail(2, `hard timeout after ${hardTimeoutS} s; cleaning up`),
     hardTimeoutS * 1000,
   );
 
-  let outcome;
-  try {
-    outcome = await scenario.run(options, { log, cleanup, root: ROOT });
-  } catch (err) {
-    if (exiting) return new Promise(() => {}); // bail() is cleaning up and exits
-    console.error(`benchmark failed: ${err?.stack ?? err}`);
+  const outcomes = [];
+  for (let round = 1; round <= repeat; round++) {
+    if (repeat > 1) log(`run ${round} of ${repeat}`);
+    try {
+      outcomes.push(await scenario.run(options, { log, cleanup, root: ROOT }));
+    } catch (err) {
+      if (exiting) return new Promise(() => {}); // bail() is cleaning up and exits
+      console.error(`benchmark failed: ${err?.stack ?? err}`);
+      await cleanup.run();
+      clearTimeout(hardTimer);
+      return 1;
+    }
     await cleanup.run();
-    clearTimeout(hardTimer);
-    return 1;
+    const outcome = outcomes[outcomes.length - 1];
+    console.log(`\nservices: ${outcome.services.join(', ')}\n`);
+    if (repeat > 1) console.log(`run ${round} of ${repeat}:`);
+    printTable(name, options, outcome.results);
+    console.log('');
+    for (const result of outcome.results) for (const line of notes(result)) console.log(line);
   }
-  await cleanup.run();
   clearTimeout(hardTimer);
 
-  console.log(`\nservices: ${outcome.services.join(', ')}\n`);
-  const rows = outcome.results.flatMap((result) => resultRows(name, options, result));
+  const outcome = outcomes[outcomes.length - 1];
+  if (repeat > 1) {
+    const medians = outcome.results.map((_, i) => medianResult(outcomes.map((o) => o.results[i])));
+    console.log(`\nmedian of ${repeat} runs (each cell the median of its ${repeat} values):`);
+    printTable(name, options, medians);
+    for (const [i, result] of outcome.results.entries()) {
+      const p99s = outcomes.map((o) => ms(o.results[i].all.p99)).join(', ');
+      console.log(`${result.short}: p99 of each run: ${p99s} ms`);
+    }
+  }
+
+  if (flags.json) {
+    writeFileSync(String(flags.json), JSON.stringify({ scenario: name, options, machine, runs: outcomes }, null, 2));
+  }
+  const all = outcomes.flatMap((o) => o.results);
+  const broken = all.some((r) => r.lost > 0 || r.errors.length > 0 || r.all.count < r.expected);
+  const missed = all.some((r) => !r.reference && !(r.all.p99 <= options.targetP99));
+  if (broken) return 1;
+  return missed && flags.strict ? 3 : 0;
+}
+
+function printTable(name, options, results) {
+  const rows = results.flatMap((result) => resultRows(name, options, result));
   console.log(
     formatTable(
       [
@@ -236,16 +270,34 @@ async function main() {
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     ),
   );
-  console.log('');
-  for (const result of outcome.results) for (const line of notes(result)) console.log(line);
+}
 
-  if (flags.json) {
-    writeFileSync(String(flags.json), JSON.stringify({ scenario: name, options, machine, ...outcome }, null, 2));
-  }
-  const broken = outcome.results.some((r) => r.lost > 0 || r.errors.length > 0 || r.all.count < r.expected);
-  const missed = outcome.results.some((r) => !r.reference && !(r.all.p99 <= options.targetP99));
-  if (broken) return 1;
-  return missed && flags.strict ? 3 : 0;
+function median(values) {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The table fields of several runs of one server, each the median over the runs. */
+function medianResult(results) {
+  const summary = (pick) => {
+    const parts = results.map(pick).filter(Boolean);
+    if (parts.length === 0) return undefined;
+    const out = {};
+    for (const key of ['count', 'p50', 'p95', 'p99', 'max', 'expected']) out[key] = median(parts.map((p) => p[key]));
+    return out;
+  };
+  return {
+    ...results[0],
+    sent: median(results.map((r) => r.sent)),
+    expected: median(results.map((r) => r.expected)),
+    all: summary((r) => r.all),
+    cross: summary((r) => r.cross),
+    same: summary((r) => r.same),
+    lost: Math.max(...results.map((r) => r.lost)),
+    errors: results.flatMap((r) => r.errors),
+  };
 }
 
 main().then(

@@ -4,18 +4,10 @@
 //   a benchmark reports a refusal or a dropped connection instead of hiding it.
 // - YWebsocketClient speaks y-websocket's protocol over a plain WebSocket (same y-protocols bytes).
 // Both apply remote updates with origin REMOTE and send every local doc update at once.
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
-
-const require = createRequire(import.meta.url);
-// shared/dist is CommonJS; resolved through the workspace link.
-const shared = require('@gongjian/shared');
+import { decoding, encoding, shared, syncProtocol, Y } from './cjs.mjs';
 
 /** Origin of updates received from a server. */
 export const REMOTE = Symbol('remote');
@@ -140,7 +132,10 @@ export class GongjianClient extends BaseClient {
     this.socket.timeout(this.ackTimeoutMs).emit(shared.SyncEvent.y, this.boardId, message, (err, ack) => {
       this.unacked -= 1;
       if (err) return this.error('no ack within the ack timeout');
-      if (!ack?.ok) return this.error(`refused: ${ack?.error}`);
+      if (!ack?.ok) {
+        const detail = [ack?.path && `at ${ack.path}`, ack?.reason].filter(Boolean).join(' ');
+        return this.error(`refused: ${ack?.error}${detail ? ` (${detail})` : ''}`);
+      }
       if (sentAt !== undefined) this.onAck?.(sentAt, now());
       onOk?.();
     });

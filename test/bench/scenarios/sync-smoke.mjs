@@ -1,10 +1,14 @@
 // sync-smoke: N clients on one board, each making `rate` edits/s for `duration` s on an open-loop
-// schedule (fixed rate, random phase). Every edit writes its send time into the client's own key
-// of the `bench` map; every other client, on receiving it, records now − send time: the
-// edit-to-remote-visible latency. Run against the gongjian server (two instances on Redis +
+// schedule (fixed rate, random phase). Each client first creates a project of its own
+// (schema-valid: the server checks every update against the board schema); every edit then sets
+// that project's funding for one org to the edit's sequence number n. The sender notes when it made
+// edit n; every other client, on seeing n arrive, records now − that time: the
+// edit-to-remote-visible latency (all clients live in this process and share one clock). Run against the gongjian server (two instances on Redis +
 // PostgreSQL, clients split between them) and, as a reference, y-websocket (one instance).
+import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GongjianClient, now, REMOTE, YWebsocketClient } from '../lib/bench-clients.mjs';
+import { Y } from '../lib/cjs.mjs';
 import {
   Cleanup,
   createDatabase,
@@ -19,6 +23,8 @@ import { processCpuMs, systemCpuMs } from '../lib/machine.mjs';
 import { Samples } from '../lib/stats.mjs';
 
 const BOARD_ID = 'demo-liangxi-2026';
+/** The funding key every measured edit sets (an org id; the value is the edit's sequence number, in fen). */
+const FUNDING_ORG = 'liangxi-union';
 const PASSWORD = 'demo12345';
 /** Coordinators: may write anything on the demo board. */
 const USERS = ['admin', 'coord'];
@@ -143,12 +149,15 @@ async function runLoad(options, target) {
   const count = options.clients;
   const clients = [];
   const errors = [];
+  const runTag = `bench-${randomBytes(4).toString('hex')}`;
   try {
     for (let i = 0; i < count; i++) {
       const { client, instance } = target.makeClient(i);
       clients.push({
         index: i,
-        key: `c${String(i).padStart(3, '0')}`,
+        projectId: `${runTag}-c${String(i).padStart(3, '0')}`,
+        sendTimes: [],
+        firstMeasured: Infinity,
         instance,
         client,
         n: -1,
@@ -157,9 +166,17 @@ async function runLoad(options, target) {
         timer: undefined,
       });
     }
-    const keyIndex = new Map(clients.map((c) => [c.key, c.index]));
     await Promise.all(clients.map((c) => c.client.connect(20_000)));
-    log(`${target.short}: ${count} clients synced`);
+    // Each client creates a project of its own; every measured edit then plans its funding.
+    for (const c of clients) c.client.edit(() => createBenchProject(c.client.doc, c.projectId, c.index));
+    await waitFor('every client to see every bench project', 15_000, () => {
+      const failing = clients.find((c) => c.client.errors.length > 0);
+      if (failing) throw new Error(failing.client.errors.join('; '));
+      return clients.every(
+        (r) => r.client.unacked === 0 && clients.every((s) => fundingOf(r.client.doc, s.projectId) !== null),
+      );
+    });
+    log(`${target.short}: ${count} clients synced, one project each`);
 
     const all = new Samples();
     const cross = new Samples();
@@ -175,32 +192,31 @@ async function runLoad(options, target) {
     const lastSeen = clients.map(() => new Int32Array(count).fill(-1));
 
     for (const receiver of clients) {
-      const map = receiver.client.doc.getMap('bench');
-      map.observe((event, transaction) => {
-        if (transaction.origin !== REMOTE) return;
-        const at = now();
-        for (const key of event.keysChanged) {
-          const from = keyIndex.get(key);
-          if (from === undefined || from === receiver.index) continue;
-          const value = map.get(key);
-          if (!value || typeof value.n !== 'number') continue;
+      for (const sender of clients) {
+        if (sender === receiver) continue;
+        const funding = fundingOf(receiver.client.doc, sender.projectId);
+        funding.observe((event, transaction) => {
+          if (transaction.origin !== REMOTE || !event.keysChanged.has(FUNDING_ORG)) return;
+          const at = now();
+          const n = funding.get(FUNDING_ORG);
+          if (typeof n !== 'number') return;
           const seen = lastSeen[receiver.index];
-          if (value.n <= seen[from]) continue;
-          if (value.n > seen[from] + 1) skipped += value.n - seen[from] - 1;
-          seen[from] = value.n;
-          if (!value.m) continue;
-          const latency = at - value.t;
+          if (n <= seen[sender.index]) return;
+          if (n > seen[sender.index] + 1) skipped += n - seen[sender.index] - 1;
+          seen[sender.index] = n;
+          if (n < sender.firstMeasured) return;
+          const latency = at - sender.sendTimes[n];
           all.add(latency);
-          const editKey = from * 1e6 + value.n;
+          const editKey = sender.index * 1e6 + n;
           const spread = perEdit.get(editKey);
           if (spread) {
             spread.first = Math.min(spread.first, latency);
             spread.last = Math.max(spread.last, latency);
           } else perEdit.set(editKey, { first: latency, last: latency });
-          noteWorst(worst, { latency, at, from: clients[from].instance, to: receiver.instance });
-          (clients[from].instance === receiver.instance ? same : cross).add(latency);
-        }
-      });
+          noteWorst(worst, { latency, at, from: sender.instance, to: receiver.instance });
+          (sender.instance === receiver.instance ? same : cross).add(latency);
+        });
+      }
     }
 
     const interval = 1000 / options.rate;
@@ -234,10 +250,9 @@ async function runLoad(options, target) {
           const t = now();
           const measured = due >= measureFrom;
           c.n = k;
-          c.client.edit(
-            () => c.client.doc.getMap('bench').set(c.key, { t, n: k, m: measured ? 1 : 0 }),
-            measured ? t : undefined,
-          );
+          c.sendTimes[k] = t;
+          if (measured && c.firstMeasured === Infinity) c.firstMeasured = k;
+          c.client.edit(() => fundingOf(c.client.doc, c.projectId).set(FUNDING_ORG, k), measured ? t : undefined);
           sent += 1;
           if (measured) {
             sentMeasured += 1;
@@ -283,10 +298,9 @@ async function runLoad(options, target) {
 
       let lost = 0;
       for (const receiver of clients) {
-        const map = receiver.client.doc.getMap('bench');
         for (const sender of clients) {
           if (sender === receiver) continue;
-          if (map.get(sender.key)?.n !== sender.n) lost += 1;
+          if (fundingOf(receiver.client.doc, sender.projectId)?.get(FUNDING_ORG) !== sender.n) lost += 1;
         }
       }
       for (const c of clients) errors.push(...c.client.errors);
@@ -426,4 +440,37 @@ function summarize(values) {
   const samples = new Samples();
   for (const v of values) samples.add(v);
   return samples.summary();
+}
+
+/**
+ * A project with every key the board schema requires (shared/src/board/board-schema.ts), built by
+ * hand as a client would, with an empty funding record for the measured edits.
+ */
+function createBenchProject(doc, projectId, index) {
+  const project = new Y.Map();
+  project.set('id', projectId);
+  project.set('category', 'training');
+  project.set('stage', 'planning');
+  project.set('rank', `zz${index.toString(36)}`);
+  project.set('leadOrgId', FUNDING_ORG);
+  project.set('createdBy', 'bench');
+  project.set('createdAt', new Date().toISOString());
+  project.set('title', new Y.Text(`benchmark client ${index}`));
+  project.set('funding', new Y.Map());
+  doc.getMap('projects').set(projectId, project);
+}
+
+/** The funding record of a project in this replica, or null while the replica lacks it. */
+function fundingOf(doc, projectId) {
+  const project = doc.getMap('projects').get(projectId);
+  const funding = project instanceof Y.Map ? project.get('funding') : undefined;
+  return funding instanceof Y.Map ? funding : null;
+}
+
+async function waitFor(what, timeoutMs, check) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
 }
