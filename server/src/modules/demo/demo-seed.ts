@@ -1,25 +1,26 @@
 import type { Logger } from 'pino';
-import * as Y from 'yjs';
 import type { Db } from '../../base/db';
 import { hashPassword } from '../auth/password';
 import { snapshotChecksum } from '../sync/snapshot.repository';
+import { DEMO_BOARDS } from './demo-boards';
+import { demoBoardState } from './demo-content';
 import { DEMO_ORGS, DEMO_REGIONS } from './demo-directory';
+import { DEMO_PASSWORD, DEMO_USERS, demoUserId } from './demo-users';
 
-export const DEMO_PASSWORD = 'demo12345';
-export const DEMO_BOARD_ID = 'demo-liangxi-2026';
+export { DEMO_BOARD_ID } from './demo-boards';
+export { DEMO_PASSWORD } from './demo-users';
 
-const DEMO_USERS = [
-  { username: 'admin', displayName: '系统管理员', isAdmin: true, role: 'coordinator', orgId: null },
-  { username: 'union', displayName: '梁溪区总工会 · 王工', isAdmin: false, role: 'editor', orgId: 'liangxi-union' },
-  { username: 'youth', displayName: '共青团梁溪区委 · 李团', isAdmin: false, role: 'editor', orgId: 'liangxi-youth' },
-  { username: 'women', displayName: '梁溪区妇联 · 陈主任', isAdmin: false, role: 'editor', orgId: 'liangxi-women' },
-  { username: 'coord', displayName: '崇安寺街道 · 赵协调员', isAdmin: false, role: 'coordinator', orgId: 'chongansi-center' },
-  { username: 'leader', displayName: '梁溪区委 · 周领导', isAdmin: false, role: 'viewer', orgId: 'liangxi-office' },
-] as const;
-
-/** Seeds the demo accounts and a demo board; running it again changes nothing. */
+/**
+ * Seeds the demo directory, accounts and boards (DEMO=1); running it again changes nothing.
+ * Each board's document is built from the demo content (and checked with validateBoard) and
+ * written as the board's initial snapshot only when the board has none: a board people have
+ * edited keeps its edits.
+ */
 export async function seedDemo(db: Db, logger: Logger): Promise<void> {
+  // Built before the transaction: a broken demo board stops the start before anything is written.
+  const states = DEMO_BOARDS.map((board) => ({ board, state: demoBoardState(board) }));
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  let written = 0;
   await db.transaction().execute(async (trx) => {
     for (const region of DEMO_REGIONS) {
       await trx
@@ -39,7 +40,7 @@ export async function seedDemo(db: Db, logger: Logger): Promise<void> {
       await trx
         .insertInto('users')
         .values({
-          id: `demo-${user.username}`,
+          id: demoUserId(user.username),
           username: user.username,
           display_name: user.displayName,
           password_hash: passwordHash,
@@ -49,38 +50,40 @@ export async function seedDemo(db: Db, logger: Logger): Promise<void> {
         .onConflict((oc) => oc.column('username').doUpdateSet({ org_id: user.orgId }))
         .execute();
     }
-    await trx
-      .insertInto('boards')
-      .values({ id: DEMO_BOARD_ID, title: '梁溪区 2026 群团共建项目', created_by: 'demo-admin' })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    for (const user of DEMO_USERS) {
-      const row = await trx.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirstOrThrow();
+    for (const { board, state } of states) {
       await trx
-        .insertInto('board_members')
-        .values({ board_id: DEMO_BOARD_ID, user_id: row.id, role: user.role })
-        .onConflict((oc) => oc.columns(['board_id', 'user_id']).doNothing())
+        .insertInto('boards')
+        .values({ id: board.id, title: board.title, created_by: demoUserId('admin'), created_at: board.createdAt })
+        .onConflict((oc) => oc.column('id').doNothing())
         .execute();
+      for (const [username, role] of Object.entries(board.members)) {
+        const row = await trx
+          .selectFrom('users')
+          .select('id')
+          .where('username', '=', username)
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('board_members')
+          .values({ board_id: board.id, user_id: row.id, role })
+          .onConflict((oc) => oc.columns(['board_id', 'user_id']).doNothing())
+          .execute();
+      }
+      const result = await trx
+        .insertInto('board_snapshots')
+        .values({ board_id: board.id, state, state_sha256: snapshotChecksum(state), log_ms: 0, log_seq: 0 })
+        .onConflict((oc) => oc.column('board_id').doNothing())
+        .executeTakeFirst();
+      written += Number(result.numInsertedOrUpdatedRows ?? 0);
     }
-    const state = demoBoardState();
-    await trx
-      .insertInto('board_snapshots')
-      .values({ board_id: DEMO_BOARD_ID, state, state_sha256: snapshotChecksum(state), log_ms: 0, log_seq: 0 })
-      .onConflict((oc) => oc.column('board_id').doNothing())
-      .execute();
   });
-  logger.info({ users: DEMO_USERS.length, orgs: DEMO_ORGS.length, boardId: DEMO_BOARD_ID }, 'demo data ready');
-}
-
-function demoBoardState(): Uint8Array {
-  const doc = new Y.Doc();
-  doc.transact(() => {
-    const meta = doc.getMap('meta');
-    meta.set('schemaVersion', 1);
-    meta.set('title', '梁溪区 2026 群团共建项目');
-    meta.set('year', 2026);
-  }, 'seed');
-  const state = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return state;
+  logger.info(
+    {
+      users: DEMO_USERS.length,
+      orgs: DEMO_ORGS.length,
+      boards: DEMO_BOARDS.map((board) => board.id),
+      projects: DEMO_BOARDS.reduce((sum, board) => sum + board.projects.length, 0),
+      snapshotsWritten: written,
+    },
+    'demo data ready',
+  );
 }

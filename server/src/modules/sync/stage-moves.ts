@@ -18,22 +18,27 @@ export function refusedStageMoves(doc: Y.Doc, update: Uint8Array, changes: Updat
     (change): change is Extract<UpdateChange, { kind: 'set' }> =>
       change.kind === 'set' && change.path.length === 3 && change.path[0] === 'projects' && change.path[2] === 'stage',
   );
-  if (moves.length === 0) return [];
   const projects = doc.getMap<Y.Map<unknown>>('projects');
+  // A project created by this update starts, as every project does, in planning.
+  const stageNow = (projectId: string): Stage => {
+    const current = projects.get(projectId);
+    const stage = current instanceof Y.Map ? current.get('stage') : undefined;
+    return isStage(stage) ? stage : 'planning';
+  };
+  const real = moves.filter((move) => move.value !== stageNow(move.path[1]));
+  if (real.length === 0) return [];
   const after = new Y.Doc({ gc: false });
   try {
     Y.applyUpdate(after, Y.encodeStateAsUpdate(doc));
     Y.applyUpdate(after, update);
     const criteria = readMeta(after).criteria;
     const refusals: GateRefusal[] = [];
-    for (const move of moves) {
+    for (const move of real) {
       const projectId = move.path[1];
       const to = move.value as Stage;
-      const current = projects.get(projectId);
-      // A project created by this update starts, as every project does, in planning.
-      const from = current instanceof Y.Map && isStage(current.get('stage')) ? (current.get('stage') as Stage) : 'planning';
+      const from = stageNow(projectId);
       const moved = after.getMap<Y.Map<unknown>>('projects').get(projectId);
-      if (from === to || !(moved instanceof Y.Map) || moved.get('stage') !== to) continue;
+      if (!(moved instanceof Y.Map) || moved.get('stage') !== to) continue;
       const project = readProject(moved, projectId);
       // Only a stage-log entry written with this move explains it.
       const logged = new Set(
