@@ -1,4 +1,4 @@
-import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncUpdate, decodeSyncMessage, SYNC_NAMESPACE } from '@gongjian/shared';
+import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncUpdate, decodeSyncMessage, SYNC_NAMESPACE, validateBoard } from '@gongjian/shared';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
@@ -264,6 +264,7 @@ describe('sync protocol: refusals and limits', () => {
     expect(fresh.doc.share.has('secrets')).toBe(false);
     expect(fresh.doc.getMap('meta').get('year')).toBe(2026);
     expect(fresh.doc.getMap('projects').has('p-bad')).toBe(false);
+    expect(validateBoard(fresh.doc)).toEqual([]);
     fresh.destroy();
   });
 
@@ -306,6 +307,11 @@ describe('sync protocol: refusals and limits', () => {
 
     const back = await emitAck(socket, 'y', BOARD, edit(moveTo('planning')));
     expect(back).toMatchObject({ ok: false, error: 'gate_failed', conditions: [{ code: 'reason_required' }] });
+    const fresh = openClient(server.url, BOARD, cookies.youth);
+    await fresh.whenSaved();
+    expect(fresh.doc.getMap<Y.Map<unknown>>('projects').get('gated')!.get('stage')).toBe('approved');
+    expect(validateBoard(fresh.doc)).toEqual([]);
+    fresh.destroy();
     base.destroy();
   });
 });
