@@ -9,6 +9,7 @@ import { AuthModule } from './modules/auth';
 import { BoardsModule } from './modules/boards';
 import { DirectoryModule } from './modules/directory';
 import { HealthModule } from './modules/health';
+import { ReadModelModule } from './modules/readmodel';
 import { SyncModule } from './modules/sync';
 
 export interface AppDependencies {
@@ -34,6 +35,7 @@ export class AppModule {
         BoardsModule,
         DirectoryModule,
         SyncModule,
+        ReadModelModule,
       ],
     };
   }

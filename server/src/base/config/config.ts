@@ -46,9 +46,15 @@ const configSchema = z.object({
   COMPACT_TRIM_GRACE_MS: int(0)
     .default(60_000)
     .describe('keep log entries this long after compaction so lagging instances read on'),
-  LOCK_LEASE_MS: int(100).default(10_000).describe('lease of the per-board compaction lock'),
+  LOCK_LEASE_MS: int(100).default(10_000).describe('lease of the per-board compaction and projection locks'),
   BOARD_IDLE_MS: int(100).default(5 * 60_000).describe('unload a board with no sockets after this'),
   HISTORY_EVERY_MS: int(0).default(60 * 60_000).describe('keep a history snapshot at most this often'),
+  PROJECTION_DEBOUNCE_MS: int(0)
+    .default(1000)
+    .describe('project a changed board into the read model once it has been quiet this long'),
+  PROJECTION_MAX_WAIT_MS: int(0)
+    .default(3000)
+    .describe('under constant edits, project a board at least this often'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

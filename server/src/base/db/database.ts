@@ -14,10 +14,19 @@ export interface DatabaseOptions {
   dataDir: string;
 }
 
-/** int8 as number (ids and stream milliseconds stay far below 2^53), as PGlite returns them. */
+/**
+ * int8 as number (ids, stream milliseconds and sums of fen stay far below 2^53), as PGlite returns
+ * them; `date` as its `YYYY-MM-DD` text, as board documents keep dates (the drivers' default is a
+ * Date at midnight in some time zone).
+ */
+const asText = (value: string) => value;
 const pgTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.INT8 ? Number : types.getTypeParser(oid, format ?? 'text'),
+    oid === types.builtins.INT8
+      ? Number
+      : oid === types.builtins.DATE
+        ? asText
+        : types.getTypeParser(oid, format ?? 'text'),
 };
 
 /** PostgreSQL when a URL is given, else embedded PGlite in `dataDir`: one query layer for both. */
@@ -31,7 +40,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<{ db: Db; 
   const releaseLock = lockDataDir(options.dataDir);
   // PGlite is ESM with a CommonJS build; load it lazily so PostgreSQL deployments never pay for it.
   const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = await PGlite.create(dir);
+  const pglite = await PGlite.create(dir, { parsers: { [types.builtins.DATE]: asText } });
   process.once('exit', releaseLock);
   return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite, releaseLock) }), kind: 'pglite' };
 }

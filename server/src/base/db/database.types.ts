@@ -75,6 +75,121 @@ export interface OrgsTable {
   region_id: string;
 }
 
+/**
+ * The read model (migration 0003): rows the projector derives from board documents. Dates are
+ * `YYYY-MM-DD` strings (the `date` type is read as text), money is fen, `projected_at` is set by
+ * the database.
+ */
+export interface RmBoardsTable {
+  board_id: string;
+  title: string;
+  region_id: string | null;
+  year: number | null;
+  schema_version: number;
+  project_count: number;
+  as_of: string;
+  log_ms: number;
+  log_seq: number;
+  state_vector: Uint8Array;
+  projected_at: Generated<Date>;
+}
+
+export interface RmProjectsTable {
+  board_id: string;
+  project_id: string;
+  region_id: string | null;
+  title: string;
+  description: string;
+  category: string;
+  brand_activity: string | null;
+  stage: string;
+  rank: string;
+  lead_org_id: string;
+  start_date: string | null;
+  end_date: string | null;
+  created_by: string;
+  /** ISO 8601 when written; read as a Date. */
+  created_at: ColumnType<Date | null, string | null, string | null>;
+  linkages: string[];
+  venue_ids: string[];
+  planned_fen: number;
+  spent_fen: number;
+  checklist_total: number;
+  checklist_done: number;
+  checklist_waived: number;
+  checklist_overdue: number;
+  indicator_attainment: number | null;
+  evaluation_score: number | null;
+  evaluation_scorers: number;
+  projected_at: Generated<Date>;
+}
+
+/** Columns every row below a project carries. */
+interface RmProjectChild {
+  board_id: string;
+  project_id: string;
+  region_id: string | null;
+}
+
+export interface RmPartnerOrgsTable extends RmProjectChild {
+  org_id: string;
+  role: 'partner' | 'reviewer';
+  score_total: number | null;
+}
+
+export interface RmChecklistItemsTable extends RmProjectChild {
+  item_id: string;
+  rank: string;
+  text: string;
+  org_id: string | null;
+  assignee: string;
+  due: string | null;
+  status: 'todo' | 'doing' | 'done' | 'waived';
+  waive_reason: string;
+  evidence: string;
+  overdue: boolean;
+}
+
+export interface RmFundingTable extends RmProjectChild {
+  org_id: string;
+  planned_fen: number;
+}
+
+export interface RmExpensesTable extends RmProjectChild {
+  expense_id: string;
+  date: string | null;
+  amount_fen: number;
+  org_id: string;
+  purpose: string;
+  voucher_no: string;
+}
+
+export interface RmLedgerEntriesTable extends RmProjectChild {
+  entry_id: string;
+  date: string | null;
+  title: string;
+  venue_id: string | null;
+  participants: number;
+  org_ids: string[];
+  attachments: string[];
+  notes: string;
+}
+
+export interface RmIndicatorsTable extends RmProjectChild {
+  indicator_id: string;
+  name: string;
+  unit: string;
+  target: number;
+  actual: number | null;
+  ratio: number | null;
+}
+
+export interface RmScoresTable extends RmProjectChild {
+  scorer_org_id: string;
+  criterion_id: string;
+  score: number;
+}
+
 export interface Database {
   regions: RegionsTable;
   orgs: OrgsTable;
@@ -85,4 +200,13 @@ export interface Database {
   board_snapshots: BoardSnapshotsTable;
   board_history: BoardHistoryTable;
   update_log: UpdateLogTable;
+  rm_boards: RmBoardsTable;
+  rm_projects: RmProjectsTable;
+  rm_partner_orgs: RmPartnerOrgsTable;
+  rm_checklist_items: RmChecklistItemsTable;
+  rm_funding: RmFundingTable;
+  rm_expenses: RmExpensesTable;
+  rm_ledger_entries: RmLedgerEntriesTable;
+  rm_indicators: RmIndicatorsTable;
+  rm_scores: RmScoresTable;
 }

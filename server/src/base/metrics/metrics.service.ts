@@ -49,7 +49,31 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly projectionDuration = new Histogram({
+    name: 'gj_projection_duration_seconds',
+    help: 'Time to project a board into the read model (rows built and written)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly projectionFailures = new Counter({
+    name: 'gj_projection_failures_total',
+    help: 'Projections of a board into the read model that failed (each is retried)',
+    registers: [this.registry],
+  });
+  /** Read when scraped; the projector sets the source (see trackProjectionLag). */
+  private projectionLagSource: () => number = () => 0;
+  readonly projectionLag: Gauge = new Gauge({
+    name: 'gj_projection_lag_seconds',
+    help: 'Age of the oldest board change on this instance not yet in the read model (0 when caught up)',
+    registers: [this.registry],
+    collect: (): void => this.projectionLag.set(this.projectionLagSource()),
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  trackProjectionLag(source: () => number): void {
+    this.projectionLagSource = source;
   }
 }

@@ -8,9 +8,12 @@ export interface Lease {
   release(): Promise<void>;
 }
 
-/** Per-board mutual exclusion with a lease, for compaction. */
+/** What a lock guards: compaction and read-model projection each have a lock per board. */
+export type LockPurpose = 'compaction' | 'projection';
+
+/** Per-board mutual exclusion with a lease. */
 export interface BoardLocks {
-  tryAcquire(boardId: string, leaseMs: number): Promise<Lease | null>;
+  tryAcquire(boardId: string, leaseMs: number, purpose?: LockPurpose): Promise<Lease | null>;
 }
 
 export const BOARD_LOCKS = Symbol('BOARD_LOCKS');
@@ -24,8 +27,9 @@ export class RedisBoardLocks implements BoardLocks {
     private readonly prefix: string,
   ) {}
 
-  async tryAcquire(boardId: string, leaseMs: number): Promise<Lease | null> {
-    const key = boardKeys(this.prefix, boardId).lock;
+  async tryAcquire(boardId: string, leaseMs: number, purpose: LockPurpose = 'compaction'): Promise<Lease | null> {
+    const keys = boardKeys(this.prefix, boardId);
+    const key = purpose === 'compaction' ? keys.lock : keys.projectionLock;
     const token = randomUUID();
     const ok = await this.redis.set(key, token, 'PX', leaseMs, 'NX');
     if (ok !== 'OK') return null;
@@ -42,20 +46,21 @@ export class RedisBoardLocks implements BoardLocks {
 export class LocalBoardLocks implements BoardLocks {
   private readonly held = new Map<string, { token: symbol; expires: number }>();
 
-  async tryAcquire(boardId: string, leaseMs: number): Promise<Lease | null> {
-    const current = this.held.get(boardId);
+  async tryAcquire(boardId: string, leaseMs: number, purpose: LockPurpose = 'compaction'): Promise<Lease | null> {
+    const key = `${purpose}:${boardId}`;
+    const current = this.held.get(key);
     if (current && current.expires > Date.now()) return null;
-    const token = Symbol(boardId);
-    this.held.set(boardId, { token, expires: Date.now() + leaseMs });
+    const token = Symbol(key);
+    this.held.set(key, { token, expires: Date.now() + leaseMs });
     return {
       renew: async () => {
-        const entry = this.held.get(boardId);
+        const entry = this.held.get(key);
         if (entry?.token !== token) return false;
         entry.expires = Date.now() + leaseMs;
         return true;
       },
       release: async () => {
-        if (this.held.get(boardId)?.token === token) this.held.delete(boardId);
+        if (this.held.get(key)?.token === token) this.held.delete(key);
       },
     };
   }

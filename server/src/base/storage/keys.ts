@@ -1,5 +1,5 @@
 /** Redis keys of one board share the hash tag `{board:ID}` so Redis Cluster keeps them on one shard. */
 export function boardKeys(prefix: string, boardId: string) {
   const tag = `${prefix}{board:${boardId}}`;
-  return { log: `${tag}:log`, lock: `${tag}:lock`, awareness: `${tag}:aw` };
+  return { log: `${tag}:log`, lock: `${tag}:lock`, projectionLock: `${tag}:projection-lock`, awareness: `${tag}:aw` };
 }

@@ -89,6 +89,33 @@ describe(BoardStoreService.name, () => {
     expect(sut.get('b1')).toBeUndefined();
   });
 
+  it('tells watchers of a load and of every change to the document', async () => {
+    const { sut } = setup();
+    const changed: string[] = [];
+    sut.watch({ onChanged: (board) => changed.push(board.id), onUnloading: async () => undefined });
+    const board = await sut.acquire('b1');
+    board.doc.getMap('meta').set('title', '新');
+    expect(changed).toEqual(['b1', 'b1']);
+  });
+
+  it('lets watchers read an unloading board before it is destroyed', async () => {
+    const { sut } = setup();
+    const titles: unknown[] = [];
+    sut.watch({
+      onChanged: () => undefined,
+      onUnloading: async (board) => {
+        await new Promise((r) => setTimeout(r, 20));
+        titles.push(board.doc.getMap('meta').get('title'));
+      },
+    });
+    const board = await sut.acquire('b1');
+    sut.attach(board, 's1');
+    sut.detach(board, 's1');
+    await new Promise((r) => setTimeout(r, 250));
+    expect(sut.get('b1')).toBeUndefined();
+    expect(titles).toEqual(['共建']);
+  });
+
   it('keeps a board that a socket rejoined before the idle time ran out', async () => {
     const { sut } = setup();
     const board = await sut.acquire('b1');

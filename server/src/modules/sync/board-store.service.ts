@@ -8,18 +8,24 @@ import { MetricsService } from '../../base/metrics';
 import { BoardsRepository } from '../boards';
 import { CompactorService } from './compactor.service';
 import { LoadedBoard } from './loaded-board';
-import { AWARENESS_BUS, AwarenessBus, LogEntry, UPDATE_LOG, UpdateLog, ZERO_LOG_ID } from '../../base/storage';
+import { AWARENESS_BUS, AwarenessBus, LogEntry, UPDATE_LOG, UpdateLog } from '../../base/storage';
+import { loadStoredBoard, REMOTE_ORIGIN } from './load-board';
 import { SnapshotRepository } from './snapshot.repository';
 import { INSTANCE_ID } from '../../base/storage';
-
-/** Origin of updates that came through the log from another instance. */
-export const REMOTE_ORIGIN = Symbol('remote');
 
 export interface BoardEvents {
   /** An update from another instance was applied; forward it to local sockets. */
   onRemoteUpdate(board: LoadedBoard, update: Uint8Array): void;
   /** An awareness update from another instance arrived. */
   onRemoteAwareness(board: LoadedBoard, payload: Uint8Array): void;
+}
+
+/** Follows what happens to loaded boards, without the store knowing who listens (the read model does). */
+export interface BoardWatcher {
+  /** The board was loaded, or its document changed (a local write or an entry from the log). Must not throw. */
+  onChanged(board: LoadedBoard): void;
+  /** The board is leaving memory; its document stays readable until this settles. */
+  onUnloading(board: LoadedBoard): Promise<void>;
 }
 
 /**
@@ -33,6 +39,7 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   private readonly boards = new Map<string, LoadedBoard>();
   private readonly loading = new Map<string, Promise<LoadedBoard>>();
   private events: BoardEvents | undefined;
+  private readonly watchers = new Set<BoardWatcher>();
   private compactTimer: NodeJS.Timeout | undefined;
   private readonly compacting = new Set<string>();
 
@@ -62,6 +69,12 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
 
   setEvents(events: BoardEvents): void {
     this.events = events;
+  }
+
+  /** Adds a watcher; returns the function that removes it. */
+  watch(watcher: BoardWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   get(boardId: string): LoadedBoard | undefined {
@@ -120,22 +133,8 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     if (!(await this.boardsRepository.exists(boardId))) throw new AppError('not_found');
     let board: LoadedBoard;
     try {
-      const snapshot = await this.snapshots.get(boardId);
-      const entries = await this.log.readAfter(boardId, snapshot?.logId ?? ZERO_LOG_ID);
-      const doc = new Y.Doc({ gc: true });
-      let bytes = 0;
-      doc.transact(() => {
-        if (snapshot) {
-          Y.applyUpdate(doc, snapshot.state);
-          bytes += snapshot.state.byteLength;
-        }
-        for (const entry of entries) {
-          Y.applyUpdate(doc, entry.update);
-          bytes += entry.update.byteLength;
-        }
-      }, REMOTE_ORIGIN);
-      const lastLogId = entries.length > 0 ? entries[entries.length - 1].id : (snapshot?.logId ?? ZERO_LOG_ID);
-      board = new LoadedBoard(boardId, doc, lastLogId, bytes, entries.length);
+      const stored = await loadStoredBoard(this.snapshots, this.log, boardId);
+      board = new LoadedBoard(boardId, stored.doc, stored.lastLogId, stored.bytes, stored.entries);
     } catch (err) {
       this.logger.error({ err, boardId }, 'board failed to load');
       throw new AppError('unavailable');
@@ -145,6 +144,8 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     this.boards.set(boardId, board);
     this.metrics.loadedBoards.set(this.boards.size);
     this.metrics.boardLoadDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    board.doc.on('update', () => this.notifyChanged(board));
+    this.notifyChanged(board);
     return board;
   }
 
@@ -173,8 +174,19 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     }
     if (board.sockets.size > 0 && !options.shuttingDown) return;
     if (this.boards.get(board.id) === board) this.boards.delete(board.id);
+    for (const watcher of this.watchers) {
+      try {
+        await watcher.onUnloading(board);
+      } catch (err) {
+        this.logger.warn({ err, boardId: board.id }, 'a board watcher failed on unload');
+      }
+    }
     board.destroy();
     this.metrics.loadedBoards.set(this.boards.size);
+  }
+
+  private notifyChanged(board: LoadedBoard): void {
+    for (const watcher of this.watchers) watcher.onChanged(board);
   }
 
   private async compactDue(): Promise<void> {

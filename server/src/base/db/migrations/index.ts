@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-init';
 import * as m0002 from './0002-directory';
+import * as m0003 from './0003-read-model';
 
 /** Committed migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
   '0002-directory': m0002,
+  '0003-read-model': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,49 @@
+import * as Y from 'yjs';
+import { LogId, UpdateLog, ZERO_LOG_ID } from '../../base/storage';
+import type { SnapshotRepository } from './snapshot.repository';
+
+/** Origin of updates that came from storage: the update log, or a snapshot. */
+export const REMOTE_ORIGIN = Symbol('remote');
+
+export interface StoredBoard {
+  doc: Y.Doc;
+  /** Id of the last log entry applied (the snapshot's when the log had nothing after it). */
+  lastLogId: LogId;
+  /** Encoded size: the snapshot plus every entry applied. */
+  bytes: number;
+  /** Log entries applied after the snapshot. */
+  entries: number;
+}
+
+/**
+ * A board as storage holds it: the snapshot (checked against its checksum), then every log entry
+ * after the snapshot's id. The one way to load a board, for the board store and for tools that
+ * read boards offline (reproject). Throws when storage does.
+ */
+export async function loadStoredBoard(
+  snapshots: SnapshotRepository,
+  log: UpdateLog,
+  boardId: string,
+): Promise<StoredBoard> {
+  const snapshot = await snapshots.get(boardId);
+  const entries = await log.readAfter(boardId, snapshot?.logId ?? ZERO_LOG_ID);
+  const doc = new Y.Doc({ gc: true });
+  let bytes = 0;
+  try {
+    doc.transact(() => {
+      if (snapshot) {
+        Y.applyUpdate(doc, snapshot.state);
+        bytes += snapshot.state.byteLength;
+      }
+      for (const entry of entries) {
+        Y.applyUpdate(doc, entry.update);
+        bytes += entry.update.byteLength;
+      }
+    }, REMOTE_ORIGIN);
+  } catch (err) {
+    doc.destroy();
+    throw err;
+  }
+  const lastLogId = entries.length > 0 ? entries[entries.length - 1].id : (snapshot?.logId ?? ZERO_LOG_ID);
+  return { doc, lastLogId, bytes, entries: entries.length };
+}

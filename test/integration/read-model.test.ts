@@ -1,0 +1,517 @@
+import {
+  addChecklistItem,
+  addExpense,
+  addLedgerEntry,
+  assignChecklistItem,
+  boardTotals,
+  BoardSummary,
+  changeStage,
+  checklistProgress,
+  createProject,
+  deleteProject,
+  evaluationScore,
+  indicatorAttainment,
+  initBoard,
+  overdueItems,
+  plannedFunding,
+  readBoard,
+  removeExpense,
+  setChecklistStatus,
+  setFunding,
+  setIndicator,
+  setIndicatorActual,
+  setScore,
+  spending,
+  waiveChecklistItem,
+} from '@gongjian/shared';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { sql } from 'kysely';
+import pino from 'pino';
+import * as Y from 'yjs';
+import { Db, migrateToLatest, openDatabase } from '../../server/src/base/db';
+import { boardRows, ReadModelRepository, ReadModelRows, StoredProjection } from '../../server/src/modules/readmodel';
+import { api, login } from '../support/api';
+import { eventually, loadFresh, openClient } from '../support/clients';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
+import { createTestRedis, TestRedis } from '../support/redis';
+import { ServerProcess, startServer, tempDataDir } from '../support/server-process';
+
+const REPROJECT = resolve(__dirname, '../../server/dist/reproject.js');
+const ORIGIN = 'test';
+const NOW = '2026-03-02T01:00:00.000Z';
+const UNION = 'liangxi-union';
+const YOUTH = 'liangxi-youth';
+const WOMEN = 'liangxi-women';
+/** The promise under test: the read model is this far behind an acked edit at most. */
+const WITHIN_MS = 5_000;
+
+interface Mode {
+  name: string;
+  /** PGlite is one process's database: the test reads it only while no server runs. */
+  embedded: boolean;
+  setup(): Promise<Record<string, string>>;
+  teardown(): Promise<void>;
+}
+
+let database: TestDatabase;
+let redis: TestRedis;
+const data = tempDataDir();
+const modes: Mode[] = [
+  {
+    name: 'Redis + PostgreSQL',
+    embedded: false,
+    setup: async () => {
+      database = await createTestDatabase();
+      redis = await createTestRedis();
+      return { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, DATABASE_URL: database.url };
+    },
+    teardown: async () => {
+      await redis.cleanup();
+      await database.drop();
+    },
+  },
+  {
+    name: 'embedded',
+    embedded: true,
+    setup: async () => ({ DATA_DIR: data.dir }),
+    teardown: async () => data.remove(),
+  },
+];
+
+/** Plans, splits, funds, spends, records, measures and scores two projects, then approves one. */
+function firstEdits(doc: Y.Doc): void {
+  initBoard(
+    doc,
+    {
+      title: '读模型测试 · 梁溪区 2026',
+      regionId: 'liangxi',
+      year: 2026,
+      criteria: [
+        { id: 'plan', name: '策划质量', weight: 40 },
+        { id: 'effect', name: '实施效益', weight: 60 },
+      ],
+    },
+    ORIGIN,
+  );
+  createProject(
+    doc,
+    {
+      id: 'p1',
+      category: 'training',
+      brandActivity: 'skills_contest',
+      title: '职工劳动技能竞赛',
+      description: '面向全区职工的技能比武',
+      leadOrgId: UNION,
+      partnerOrgIds: [YOUTH],
+      reviewerOrgIds: [WOMEN],
+      linkages: ['joint_activities', 'joint_brand'],
+      venueIds: ['chongansi-hall'],
+      startDate: '2026-01-05',
+      checklist: [
+        { id: 'c1', text: '方案制定', orgId: UNION, assignee: '王工', due: '2026-01-10' },
+        { id: 'c2', text: '宣传发动', orgId: YOUTH, due: '2020-01-01' },
+      ],
+      indicators: [{ id: 'i1', name: '参赛职工人数', unit: '人', target: 300 }],
+      createdBy: 'demo-admin',
+      now: NOW,
+    },
+    ORIGIN,
+  );
+  createProject(
+    doc,
+    {
+      id: 'p2',
+      category: 'assistance',
+      title: '困难女职工帮扶',
+      leadOrgId: WOMEN,
+      partnerOrgIds: [UNION, YOUTH],
+      createdBy: 'demo-admin',
+      now: NOW,
+    },
+    ORIGIN,
+  );
+  addChecklistItem(doc, 'p1', { id: 'c3', text: '赛事实施', orgId: UNION, due: '2026-12-31' }, ORIGIN);
+  addChecklistItem(doc, 'p2', { id: 'c1', text: '走访摸底', orgId: WOMEN, due: '2021-06-01' }, ORIGIN);
+  setChecklistStatus(doc, 'p1', 'c1', { status: 'done', evidence: '方案已印发' }, ORIGIN);
+  waiveChecklistItem(doc, 'p1', 'c3', '与市赛合并', ORIGIN);
+  setFunding(doc, 'p1', UNION, 800_000, ORIGIN);
+  setFunding(doc, 'p1', YOUTH, 250_000, ORIGIN);
+  setFunding(doc, 'p2', WOMEN, 100_000, ORIGIN);
+  addExpense(
+    doc,
+    'p1',
+    { id: 'e1', date: '2026-02-01', amountFen: 123_456, orgId: UNION, purpose: '奖品', voucherNo: 'LX-001' },
+    ORIGIN,
+  );
+  addExpense(doc, 'p1', { id: 'e2', date: '2026-02-03', amountFen: 99_900, orgId: YOUTH, purpose: '宣传' }, ORIGIN);
+  addExpense(doc, 'p2', { id: 'e1', date: '2026-02-05', amountFen: 5_000, orgId: UNION }, ORIGIN);
+  addLedgerEntry(
+    doc,
+    'p1',
+    {
+      id: 'l1',
+      date: '2026-02-01',
+      title: '竞赛启动仪式',
+      venueId: 'chongansi-hall',
+      participants: 150,
+      orgIds: [UNION, YOUTH],
+      attachments: ['会议纪要.pdf'],
+      notes: '区总工会主持',
+    },
+    ORIGIN,
+  );
+  setIndicatorActual(doc, 'p1', 'i1', 240, ORIGIN);
+  setIndicator(doc, 'p1', { id: 'i2', name: '培训场次', unit: '场', target: 5 }, ORIGIN);
+  setIndicatorActual(doc, 'p1', 'i2', 6, ORIGIN);
+  setScore(doc, 'p1', YOUTH, { criteria: { plan: 88, effect: 92.5 }, comment: '组织有力' }, NOW, ORIGIN);
+  setScore(doc, 'p1', WOMEN, { criteria: { plan: 75, effect: 81 } }, NOW, ORIGIN);
+  expect(changeStage(doc, 'p1', { to: 'approved', by: 'demo-admin', now: NOW }, ORIGIN)).toEqual([]);
+}
+
+/** Moves p1 on, deletes p2, removes an expense and a contribution, adds p3, reassigns and rescores. */
+function secondEdits(doc: Y.Doc): void {
+  expect(changeStage(doc, 'p1', { to: 'in_progress', by: 'demo-admin', now: NOW }, ORIGIN)).toEqual([]);
+  deleteProject(doc, 'p2', ORIGIN);
+  removeExpense(doc, 'p1', 'e2', ORIGIN);
+  setFunding(doc, 'p1', YOUTH, 0, ORIGIN);
+  assignChecklistItem(doc, 'p1', 'c2', { due: '2099-01-01', assignee: '李团' }, ORIGIN);
+  setScore(doc, 'p1', WOMEN, { criteria: { plan: 60 } }, NOW, ORIGIN);
+  createProject(
+    doc,
+    {
+      id: 'p3',
+      category: 'culture',
+      brandActivity: 'civilized_family',
+      title: '最美家庭评选',
+      leadOrgId: WOMEN,
+      partnerOrgIds: [UNION],
+      checklist: [{ id: 'c1', text: '发动推荐', orgId: WOMEN }],
+      createdBy: 'demo-admin',
+      now: NOW,
+    },
+    ORIGIN,
+  );
+  setFunding(doc, 'p3', WOMEN, 60_000, ORIGIN);
+}
+
+/** Each table's rows in one order, whatever order they were written or read in. */
+function sorted(rows: ReadModelRows): ReadModelRows {
+  const order = <T>(table: T[]) => [...table].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return {
+    board: rows.board,
+    projects: order(rows.projects),
+    partnerOrgs: order(rows.partnerOrgs),
+    checklistItems: order(rows.checklistItems),
+    funding: order(rows.funding),
+    expenses: order(rows.expenses),
+    ledgerEntries: order(rows.ledgerEntries),
+    indicators: order(rows.indicators),
+    scores: order(rows.scores),
+  };
+}
+
+/**
+ * The stored rows are exactly `boardRows` of the document, projected from its very state; and each
+ * derived figure, per project, per org and for the board, equals the shared derived functions on
+ * `readBoard` — also when summed by SQL over the rows.
+ */
+async function expectRowsMatch(db: Db, stored: StoredProjection | null, doc: Y.Doc): Promise<void> {
+  expect(stored).not.toBeNull();
+  const { rows, source } = stored!;
+  const asOf = rows.board.as_of;
+  expect(sorted(rows)).toEqual(sorted(boardRows(rows.board.board_id, doc, asOf)));
+  expect(source.stateVector).toEqual(Y.encodeStateVector(doc));
+
+  const board = readBoard(doc);
+  const { criteria } = board.meta;
+  expect(rows.projects.map((row) => row.project_id).sort()).toEqual(board.projects.map((project) => project.id).sort());
+  for (const project of board.projects) {
+    const row = rows.projects.find((candidate) => candidate.project_id === project.id)!;
+    const progress = checklistProgress(project);
+    const evaluation = evaluationScore(project, criteria);
+    expect(row).toMatchObject({
+      stage: project.stage,
+      planned_fen: plannedFunding(project).totalFen,
+      spent_fen: spending(project).totalFen,
+      checklist_total: progress.total,
+      checklist_done: progress.done,
+      checklist_waived: progress.waived,
+      checklist_overdue: overdueItems(project, asOf).length,
+      indicator_attainment: indicatorAttainment(project).overall,
+      evaluation_score: evaluation.average,
+      evaluation_scorers: evaluation.scorers,
+    });
+    const ofProject = <T extends { project_id: string }>(table: T[]) =>
+      table.filter((r) => r.project_id === project.id);
+    const sumByOrg = (table: { org_id: string; fen: number }[]) => {
+      const sums: Record<string, number> = {};
+      for (const { org_id, fen } of table) sums[org_id] = (sums[org_id] ?? 0) + fen;
+      return sums;
+    };
+    expect(sumByOrg(ofProject(rows.funding).map((r) => ({ org_id: r.org_id, fen: r.planned_fen })))).toEqual(
+      plannedFunding(project).byOrg,
+    );
+    expect(sumByOrg(ofProject(rows.expenses).map((r) => ({ org_id: r.org_id, fen: r.amount_fen })))).toEqual(
+      spending(project).byOrg,
+    );
+    for (const partner of ofProject(rows.partnerOrgs)) {
+      expect(partner.score_total).toBe(
+        Object.hasOwn(evaluation.byOrg, partner.org_id) ? evaluation.byOrg[partner.org_id] : null,
+      );
+    }
+    const ratios = Object.fromEntries(ofProject(rows.indicators).map((r) => [r.indicator_id, r.ratio]));
+    expect(ratios).toEqual(Object.fromEntries(indicatorAttainment(project).indicators.map((i) => [i.id, i.ratio])));
+  }
+
+  const totals = boardTotals(board.projects, criteria, asOf);
+  const boardId = rows.board.board_id;
+  const summed = await sql<{ planned: number; spent: number; items: number; done: number; overdue: number }>`
+    select (select coalesce(sum(planned_fen), 0) from rm_funding where board_id = ${boardId})::bigint as planned,
+           (select coalesce(sum(amount_fen), 0) from rm_expenses where board_id = ${boardId})::bigint as spent,
+           (select count(*) from rm_checklist_items where board_id = ${boardId})::bigint as items,
+           (select count(*) from rm_checklist_items where board_id = ${boardId} and status = 'done')::bigint as done,
+           (select count(*) from rm_checklist_items where board_id = ${boardId} and overdue)::bigint as overdue`.execute(
+    db,
+  );
+  expect(summed.rows[0]).toEqual({
+    planned: totals.funding.totalFen,
+    spent: totals.spending.totalFen,
+    items: totals.checklist.total,
+    done: totals.checklist.done,
+    overdue: totals.overdueItems,
+  });
+  expect(rows.board.project_count).toBe(totals.projects);
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run reproject` as an operator runs it: a process of its own with the server's environment. */
+function runReproject(env: Record<string, string>): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [REPROJECT],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, timeout: 120_000 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.each(modes)('read model ($name)', (mode) => {
+  let env: Record<string, string>;
+  let server: ServerProcess | undefined;
+  let db: Db | undefined;
+
+  async function openDb(): Promise<Db> {
+    db = (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR ?? '' })).db;
+    return db;
+  }
+  async function closeDb(): Promise<void> {
+    await db?.destroy();
+    db = undefined;
+  }
+  async function boot(): Promise<ServerProcess> {
+    server = await startServer({ DEMO: '1', ...env });
+    return server;
+  }
+
+  beforeAll(async () => {
+    env = await mode.setup();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await closeDb();
+    await mode.teardown();
+  });
+
+  /** Edits through a fresh client; then the rows must match a fresh load of the board within WITHIN_MS of the ack. */
+  async function editAndExpectProjected(
+    boardId: string,
+    cookie: string,
+    edit: (doc: Y.Doc) => void,
+  ): Promise<StoredProjection> {
+    const client = openClient(server!.url, boardId, cookie);
+    try {
+      await client.whenSaved();
+      edit(client.doc);
+      await client.whenSaved();
+    } finally {
+      client.destroy();
+    }
+    const savedAt = Date.now();
+    const fresh = await loadFresh(server!.url, boardId, cookie);
+    if (mode.embedded) {
+      // No reading beside the server: wait out the promise, then kill -9 it (no flush on shutdown).
+      await new Promise((r) => setTimeout(r, savedAt + WITHIN_MS - Date.now()));
+      await server!.crash();
+      server = undefined;
+      const repository = new ReadModelRepository(await openDb());
+      try {
+        const stored = await repository.readBoard(boardId);
+        await expectRowsMatch(db!, stored, fresh);
+        return stored!;
+      } finally {
+        await closeDb();
+        await boot();
+      }
+    }
+    const repository = new ReadModelRepository(db ?? (await openDb()));
+    let stored: StoredProjection | null = null;
+    await eventually(
+      async () => {
+        stored = await repository.readBoard(boardId);
+        await expectRowsMatch(db!, stored, fresh);
+      },
+      Math.max(0, savedAt + WITHIN_MS - Date.now()),
+    );
+    return stored!;
+  }
+
+  it(`after edits through the server the rows match the document, every derived total included, within ${WITHIN_MS / 1000} s; reproject rebuilds the same rows`, async () => {
+    await boot();
+    const cookie = await login(server!.url, 'admin', 'demo12345');
+    const created = await api<BoardSummary>(server!.url, '/api/boards', cookie, {
+      method: 'POST',
+      body: { title: '读模型测试' },
+    });
+    expect(created.status).toBe(201);
+    const boardId = created.body.id;
+
+    const first = await editAndExpectProjected(boardId, cookie, firstEdits);
+    expect(first.rows.projects).toHaveLength(2);
+    expect(first.rows.scores.length).toBeGreaterThan(0);
+
+    const second = await editAndExpectProjected(boardId, cookie, secondEdits);
+    expect(second.rows.projects.map((row) => row.project_id).sort()).toEqual(['p1', 'p3']);
+    expect(second.rows.expenses.map((row) => row.expense_id)).toEqual(['e1']);
+
+    // Reproject from storage alone, after the rows are gone: the same rows, from the same state.
+    if (mode.embedded) {
+      const refused = await runReproject(env);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('is in use by process');
+      await server!.stop();
+      server = undefined;
+    }
+    const repository = new ReadModelRepository(db ?? (await openDb()));
+    const before = (await repository.readBoard(boardId))!;
+    await db!.deleteFrom('rm_boards').execute();
+    expect(await repository.readBoard(boardId)).toBeNull();
+    if (mode.embedded) await closeDb();
+
+    const run = await runReproject(env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const stored = new ReadModelRepository(db ?? (await openDb()));
+    const boardIds = await stored.boardIds();
+    expect(boardIds.length).toBeGreaterThanOrEqual(2);
+    for (const [index, id] of boardIds.entries()) {
+      expect(run.stdout).toContain(`board ${index + 1}/${boardIds.length} ${id}: `);
+    }
+    expect(run.stdout).toContain(`reproject: ${boardIds.length} of ${boardIds.length} boards rewritten`);
+
+    const after = (await stored.readBoard(boardId))!;
+    expect(sorted(after.rows)).toEqual(sorted(before.rows));
+    expect(after.source).toEqual(before.source);
+    // Boards no server loaded since they were stored (the demo's) have their rows now too.
+    for (const id of boardIds) expect(await stored.readBoard(id)).not.toBeNull();
+  }, 180_000);
+});
+
+describe.each(modes)('ReadModelRepository ($name)', (mode) => {
+  const modeData = tempDataDir();
+  let db: Db;
+  let sut: ReadModelRepository;
+  let testDb: TestDatabase | undefined;
+
+  function aBoard(title: string): Y.Doc {
+    const doc = new Y.Doc();
+    initBoard(doc, { title, regionId: 'liangxi', year: 2026 }, ORIGIN);
+    createProject(
+      doc,
+      {
+        id: 'p1',
+        category: 'culture',
+        title: '项目',
+        leadOrgId: UNION,
+        partnerOrgIds: [YOUTH],
+        createdBy: 'u',
+        now: NOW,
+      },
+      ORIGIN,
+    );
+    setFunding(doc, 'p1', UNION, 1_000, ORIGIN);
+    return doc;
+  }
+  const source = (doc: Y.Doc, ms: number) => ({ logId: { ms, seq: 0 }, stateVector: Y.encodeStateVector(doc) });
+
+  beforeAll(async () => {
+    if (!mode.embedded) testDb = await createTestDatabase();
+    db = (await openDatabase({ databaseUrl: testDb?.url, dataDir: modeData.dir })).db;
+    await migrateToLatest(db, pino({ level: 'silent' }));
+    await db.insertInto('boards').values({ id: 'b1', title: 'b1', created_by: null }).execute();
+    sut = new ReadModelRepository(db);
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await testDb?.drop();
+    modeData.remove();
+  });
+  beforeEach(async () => {
+    await db.deleteFrom('rm_boards').execute();
+  });
+
+  it('stores the rows of a board and reads them back unchanged', async () => {
+    const rows = boardRows('b1', aBoard('一'), '2026-03-10');
+    expect(await sut.replaceBoard(rows, source(aBoard('一'), 5))).toBe(true);
+    expect(sorted((await sut.readBoard('b1'))!.rows)).toEqual(sorted(rows));
+  });
+
+  it('leaves the rows alone when asked to store the same state again, unless forced', async () => {
+    const doc = aBoard('一');
+    const rows = boardRows('b1', doc, '2026-03-10');
+    await sut.replaceBoard(rows, source(doc, 5));
+    expect(await sut.replaceBoard(rows, source(doc, 5))).toBe(false);
+    expect(await sut.replaceBoard(rows, source(doc, 5), { force: true })).toBe(true);
+  });
+
+  it('rewrites the same state on a new day, when overdue counts may have changed', async () => {
+    const doc = aBoard('一');
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5));
+    expect(await sut.replaceBoard(boardRows('b1', doc, '2026-03-11'), source(doc, 5))).toBe(true);
+  });
+
+  it('never replaces rows projected from a later log entry, even when forced', async () => {
+    const newer = aBoard('新');
+    await sut.replaceBoard(boardRows('b1', newer, '2026-03-10'), source(newer, 9));
+    const older = aBoard('旧');
+    expect(await sut.replaceBoard(boardRows('b1', older, '2026-03-10'), source(older, 5), { force: true })).toBe(false);
+    expect((await sut.readBoard('b1'))!.rows.board.title).toBe('新');
+  });
+
+  it('drops the rows of projects that left the document', async () => {
+    const doc = aBoard('一');
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5));
+    deleteProject(doc, 'p1', ORIGIN);
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 6));
+    const stored = (await sut.readBoard('b1'))!;
+    expect(stored.rows.projects).toEqual([]);
+    expect(stored.rows.funding).toEqual([]);
+  });
+
+  it('deletes a board’s rows with the board', async () => {
+    const doc = aBoard('一');
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5));
+    await db.insertInto('boards').values({ id: 'b2', title: 'b2', created_by: null }).execute();
+    await sut.replaceBoard(boardRows('b2', doc, '2026-03-10'), source(doc, 5));
+    await db.deleteFrom('boards').where('id', '=', 'b2').execute();
+    expect(await sut.readBoard('b2')).toBeNull();
+    expect(await db.selectFrom('rm_funding').select('board_id').where('board_id', '=', 'b2').execute()).toEqual([]);
+    expect(await sut.readBoard('b1')).not.toBeNull();
+  });
+});
