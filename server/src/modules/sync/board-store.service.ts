@@ -8,7 +8,7 @@ import { MetricsService } from '../../base/metrics';
 import { BoardsRepository } from '../boards';
 import { CompactorService } from './compactor.service';
 import { LoadedBoard } from './loaded-board';
-import { AWARENESS_BUS, AwarenessBus, LogEntry, UPDATE_LOG, UpdateLog } from '../../base/storage';
+import { AWARENESS_BUS, AwarenessBus, compareLogIds, LogEntry, UPDATE_LOG, UpdateLog } from '../../base/storage';
 import { loadStoredBoard, REMOTE_ORIGIN } from './load-board';
 import { SnapshotRepository } from './snapshot.repository';
 import { INSTANCE_ID } from '../../base/storage';
@@ -58,7 +58,10 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.compactTimer = setInterval(() => void this.compactDue(), this.config.COMPACT_INTERVAL_MS);
+    this.compactTimer = setInterval(() => {
+      void this.compactDue();
+      void this.catchUpFromSnapshots();
+    }, this.config.COMPACT_INTERVAL_MS);
     this.compactTimer.unref();
   }
 
@@ -187,6 +190,38 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
 
   private notifyChanged(board: LoadedBoard): void {
     for (const watcher of this.watchers) watcher.onChanged(board);
+  }
+
+  /**
+   * An instance that fell behind its streams by more than the trim grace (a long Redis outage,
+   * a stalled process) may find entries it never read already merged into a snapshot and trimmed.
+   * It then applies that snapshot: applying what it already has changes nothing, and what it
+   * missed reaches its sockets.
+   */
+  async catchUpFromSnapshots(): Promise<void> {
+    if (this.log.kind !== 'redis' || this.boards.size === 0) return;
+    try {
+      const horizon = (await this.log.now()) - this.config.COMPACT_TRIM_GRACE_MS;
+      const behind = [...this.boards.values()].filter((board) => board.lastLogId.ms < horizon);
+      if (behind.length === 0) return;
+      const stored = await this.snapshots.logIds(behind.map((board) => board.id));
+      for (const board of behind) {
+        const logId = stored.get(board.id);
+        if (!logId || compareLogIds(logId, board.lastLogId) <= 0 || this.boards.get(board.id) !== board) continue;
+        const snapshot = await this.snapshots.get(board.id);
+        if (!snapshot || this.boards.get(board.id) !== board) continue;
+        const before = Y.encodeStateVector(board.doc);
+        Y.applyUpdate(board.doc, snapshot.state, REMOTE_ORIGIN);
+        if (compareLogIds(snapshot.logId, board.lastLogId) > 0) board.lastLogId = snapshot.logId;
+        const missed = Y.encodeStateAsUpdate(board.doc, before);
+        if (Y.decodeUpdate(missed).structs.length > 0) {
+          this.logger.warn({ boardId: board.id }, 'caught up from a snapshot after falling behind the log');
+          this.events?.onRemoteUpdate(board, missed);
+        }
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'catching up from snapshots failed; will retry');
+    }
   }
 
   private async compactDue(): Promise<void> {

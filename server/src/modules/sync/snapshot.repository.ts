@@ -35,6 +35,17 @@ export class SnapshotRepository {
     return { state: row.state, logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) } };
   }
 
+  /** The log id each board's snapshot reaches, without reading the states. */
+  async logIds(boardIds: string[]): Promise<Map<string, LogId>> {
+    if (boardIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('board_snapshots')
+      .select(['board_id', 'log_ms', 'log_seq'])
+      .where('board_id', 'in', boardIds)
+      .execute();
+    return new Map(rows.map((row) => [row.board_id, { ms: Number(row.log_ms), seq: Number(row.log_seq) }]));
+  }
+
   /**
    * Writes the snapshot unless a newer one (a later log id) is already stored, and a history row
    * when the last one is older than `historyEveryMs`, in one transaction. True when written.
