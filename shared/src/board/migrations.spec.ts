@@ -56,8 +56,16 @@ describe(migrateBoard.name, () => {
     const doc = aBoard();
     boardMeta(doc).set('schemaVersion', 'one');
     expectRefused(doc, 'unsupported_schema_version', () => migrateBoard(doc, ORIGIN));
+  });
+
+  it('reads a board with meta but no version as version 1', () => {
+    const doc = aBoard();
     boardMeta(doc).delete('schemaVersion');
-    expectRefused(doc, 'unsupported_schema_version', () => migrateBoard(doc, ORIGIN));
+    expect(migrateBoard(doc, ORIGIN, { steps: { 1: (board) => boardMeta(board).set('title', 'v2') }, target: 2 })).toEqual({
+      from: 1,
+      to: 2,
+    });
+    expect(readMeta(doc)).toMatchObject({ schemaVersion: 2, title: 'v2' });
   });
 
   it('reports a missing step before writing anything', () => {

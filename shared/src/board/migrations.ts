@@ -40,8 +40,11 @@ export function migrateBoard(doc: Y.Doc, origin: unknown, options: MigrationOpti
   const steps = options.steps ?? MIGRATIONS;
   const target = options.target ?? CURRENT_SCHEMA_VERSION;
   const meta = boardMeta(doc);
-  const version: unknown = meta.get('schemaVersion');
-  if (version === undefined && meta.size === 0) return { from: target, to: target };
+  const stored: unknown = meta.get('schemaVersion');
+  if (stored === undefined && meta.size === 0) return { from: target, to: target };
+  // A board whose meta was written without a version (the schema cannot require keys of a root
+  // map) reads as version 1, the first; refusing it would make the board impossible to load.
+  const version = stored === undefined ? 1 : stored;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw new BoardCommandError(
       'unsupported_schema_version',

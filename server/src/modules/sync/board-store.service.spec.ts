@@ -22,6 +22,7 @@ function setup(overrides: { snapshot?: () => Promise<unknown>; exists?: boolean 
     kind: 'redis',
     readAfter: jest.fn(async () => entries),
     follow: jest.fn(() => ({ close: jest.fn() })),
+    append: jest.fn(async () => ({ ms: 6, seq: 0 })),
   } as unknown as jest.Mocked<UpdateLog>;
   const snapshots = {
     get: jest.fn(overrides.snapshot ?? (async () => null)),
@@ -48,6 +49,15 @@ describe(BoardStoreService.name, () => {
     const board = await sut.acquire('b1');
     expect(board.doc.getMap('meta').get('title')).toBe('共建');
     expect(board.lastLogId).toEqual({ ms: 5, seq: 0 });
+  });
+
+  it('refuses to load a board written in a newer schema version than this code knows', async () => {
+    const newer = new Y.Doc();
+    newer.getMap('meta').set('schemaVersion', 99);
+    const { sut, log } = setup({ snapshot: async () => ({ state: Y.encodeStateAsUpdate(newer), logId: { ms: 1, seq: 0 } }) });
+    await expect(sut.acquire('b1')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(sut.get('b1')).toBeUndefined();
+    expect(log.append).not.toHaveBeenCalled();
   });
 
   it('shares one load between concurrent acquirers', async () => {

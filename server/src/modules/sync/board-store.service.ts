@@ -12,6 +12,10 @@ import { AWARENESS_BUS, AwarenessBus, compareLogIds, LogEntry, UPDATE_LOG, Updat
 import { loadStoredBoard, REMOTE_ORIGIN } from './load-board';
 import { SnapshotRepository } from './snapshot.repository';
 import { INSTANCE_ID } from '../../base/storage';
+import { migrateBoard } from '@gongjian/shared';
+
+/** Origin of the changes a schema migration makes on load. */
+const MIGRATION_ORIGIN = Symbol('migration');
 
 export interface BoardEvents {
   /** An update from another instance was applied; forward it to local sockets. */
@@ -134,11 +138,13 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   private async load(boardId: string): Promise<LoadedBoard> {
     const started = process.hrtime.bigint();
     if (!(await this.boardsRepository.exists(boardId))) throw new AppError('not_found');
-    let board: LoadedBoard;
+    let board: LoadedBoard | undefined;
     try {
       const stored = await loadStoredBoard(this.snapshots, this.log, boardId);
       board = new LoadedBoard(boardId, stored.doc, stored.lastLogId, stored.bytes, stored.entries);
+      await this.migrate(board);
     } catch (err) {
+      board?.destroy();
       this.logger.error({ err, boardId }, 'board failed to load');
       throw new AppError('unavailable');
     }
@@ -150,6 +156,21 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     board.doc.on('update', () => this.notifyChanged(board));
     this.notifyChanged(board);
     return board;
+  }
+
+  /**
+   * Brings a board stored in an older schema version up to this code's (docs/document-schema.md,
+   * "Changing the schema"), and appends what that changed to the log like any other update. A board
+   * newer than this code knows throws, so it fails to load rather than being served or touched.
+   */
+  private async migrate(board: LoadedBoard): Promise<void> {
+    const before = Y.encodeStateVector(board.doc);
+    const { from, to } = migrateBoard(board.doc, MIGRATION_ORIGIN);
+    if (from === to) return;
+    const update = Y.encodeStateAsUpdate(board.doc, before);
+    const id = await this.log.append(board.id, update, this.instanceId);
+    board.noteLogged(id, update.byteLength);
+    this.logger.info({ boardId: board.id, from, to }, 'board migrated to the current schema');
   }
 
   private applyRemote(board: LoadedBoard, entries: LogEntry[]): void {
