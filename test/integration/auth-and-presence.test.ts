@@ -1,3 +1,4 @@
+import { CURRENT_SCHEMA_VERSION, readMeta, validateBoard } from '@gongjian/shared';
 import { api, login } from '../support/api';
 import { eventually, openClient } from '../support/clients';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
@@ -83,6 +84,26 @@ describe('accounts, sessions and presence across two instances', () => {
       expect(orgs.body.filter((o) => o.regionId === region.id).map((o) => o.kind).sort()).toEqual(['other', 'union', 'women', 'youth']);
     }
     expect((await api(servers[0].url, '/api/orgs', '')).status).toBe(401);
+  });
+
+  it('creates a board whose document already carries its title, region and year', async () => {
+    const cookie = await login(servers[0].url, 'union', 'demo12345');
+    const created = await api<{ id: string; title: string; role: string }>(servers[0].url, '/api/boards', cookie, {
+      method: 'POST',
+      body: { title: '梁溪区 2027 群团共建项目' },
+    });
+    expect(created).toEqual({ status: 201, body: { id: expect.any(String), title: '梁溪区 2027 群团共建项目', role: 'coordinator' } });
+    const client = openClient(servers[1].url, created.body.id, cookie);
+    await client.whenSaved();
+    expect(readMeta(client.doc)).toEqual({
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      title: '梁溪区 2027 群团共建项目',
+      regionId: 'liangxi',
+      year: expect.any(Number),
+      criteria: [],
+    });
+    expect(validateBoard(client.doc)).toEqual([]);
+    client.destroy();
   });
 
   it('answers 401 unauthenticated without a session, and after logout', async () => {

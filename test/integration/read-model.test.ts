@@ -12,6 +12,7 @@ import {
   evaluationScore,
   indicatorAttainment,
   initBoard,
+  setCriteria,
   overdueItems,
   plannedFunding,
   readBoard,
@@ -81,17 +82,13 @@ const modes: Mode[] = [
 
 /** Plans, splits, funds, spends, records, measures and scores two projects, then approves one. */
 function firstEdits(doc: Y.Doc): void {
-  initBoard(
+  // The board was created over REST with its meta (title, region, year); give it a rubric.
+  setCriteria(
     doc,
-    {
-      title: '读模型测试 · 梁溪区 2026',
-      regionId: 'liangxi',
-      year: 2026,
-      criteria: [
-        { id: 'plan', name: '策划质量', weight: 40 },
-        { id: 'effect', name: '实施效益', weight: 60 },
-      ],
-    },
+    [
+      { id: 'plan', name: '策划质量', weight: 40 },
+      { id: 'effect', name: '实施效益', weight: 60 },
+    ],
     ORIGIN,
   );
   createProject(

@@ -202,7 +202,7 @@ describe('sync protocol: refusals and limits', () => {
     try {
       const corrupt = Buffer.from([0, 0, 1, 2, 3, 250, 250]);
       // A damaged snapshot: its bytes no longer match the checksum written with them.
-      await pg.query("insert into board_snapshots (board_id, state, state_sha256, log_ms, log_seq) values ($1, $2, $3, 0, 0)", [
+      await pg.query('update board_snapshots set state = $2, state_sha256 = $3 where board_id = $1', [
         created.body.id,
         corrupt,
         createHash('sha256').update('the bytes before the damage').digest('hex'),

@@ -32,13 +32,21 @@ export class BoardsRepository {
     return row !== undefined;
   }
 
-  async create(board: { id: string; title: string; createdBy: string | null }): Promise<boolean> {
-    const result = await this.db
-      .insertInto('boards')
-      .values({ id: board.id, title: board.title, created_by: board.createdBy })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  /** A new board with its creator as coordinator and its first document state, in one transaction. */
+  async create(board: { id: string; title: string; createdBy: string; state: Uint8Array; stateSha256: string }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('boards').values({ id: board.id, title: board.title, created_by: board.createdBy }).execute();
+      await trx.insertInto('board_members').values({ board_id: board.id, user_id: board.createdBy, role: 'coordinator' }).execute();
+      await trx
+        .insertInto('board_snapshots')
+        .values({ board_id: board.id, state: board.state, state_sha256: board.stateSha256, log_ms: 0, log_seq: 0 })
+        .execute();
+    });
+  }
+
+  async regionOfOrg(orgId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('orgs').select('region_id').where('id', '=', orgId).executeTakeFirst();
+    return row?.region_id ?? null;
   }
 
   async putMember(boardId: string, userId: string, role: BoardRole): Promise<void> {

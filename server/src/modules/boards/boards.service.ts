@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { BoardRole, BoardSummary, CreateBoardBody, PutMemberBody, SessionUser } from '@gongjian/shared';
+import { initBoard } from '@gongjian/shared';
 import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
 import { AppError } from '../../base/errors';
+import { snapshotChecksum } from '../sync/snapshot-checksum';
 import { BoardsRepository } from './boards.repository';
+
+/** The year in China, where boards are planned (dates are shown in Asia/Shanghai). */
+function currentYear(): number {
+  return Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
+}
 
 @Injectable()
 export class BoardsService {
@@ -26,10 +34,18 @@ export class BoardsService {
     return { ...board, role };
   }
 
+  /** Creates a board whose document starts with its meta: title, the creator's region, this year. */
   async create(user: SessionUser, body: CreateBoardBody): Promise<BoardSummary> {
     const id = randomUUID();
-    await this.repository.create({ id, title: body.title, createdBy: user.id });
-    await this.repository.putMember(id, user.id, 'coordinator');
+    const regionId = user.orgId ? await this.repository.regionOfOrg(user.orgId) : null;
+    const doc = new Y.Doc();
+    try {
+      initBoard(doc, { title: body.title, regionId: regionId ?? undefined, year: currentYear() }, 'create-board');
+      const state = Y.encodeStateAsUpdate(doc);
+      await this.repository.create({ id, title: body.title, createdBy: user.id, state, stateSha256: snapshotChecksum(state) });
+    } finally {
+      doc.destroy();
+    }
     return { id, title: body.title, role: 'coordinator' };
   }
 

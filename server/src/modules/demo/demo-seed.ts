@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../base/db';
 import { hashPassword } from '../auth/password';
-import { snapshotChecksum } from '../sync/snapshot.repository';
+import { snapshotChecksum } from '../sync/snapshot-checksum';
 import { DEMO_BOARDS } from './demo-boards';
 import { demoBoardState } from './demo-content';
 import { DEMO_ORGS, DEMO_REGIONS } from './demo-directory';

@@ -6,3 +6,4 @@ export * from './loaded-board';
 export * from './compactor.service';
 export * from './snapshot.repository';
 export * from '../../base/storage';
+export * from './snapshot-checksum';

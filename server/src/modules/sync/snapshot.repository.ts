@@ -1,12 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { createHash } from 'node:crypto';
 import { DB, Db } from '../../base/db';
 import { LogId } from '../../base/storage';
-
-export function snapshotChecksum(state: Uint8Array): string {
-  return createHash('sha256').update(state).digest('hex');
-}
+import { snapshotChecksum } from './snapshot-checksum';
 
 export class CorruptSnapshotError extends Error {
   constructor(readonly boardId: string) {
