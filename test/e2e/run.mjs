@@ -272,6 +272,31 @@ async function main() {
       await waitUntil('union’s status 已保存 after reload', async () => (await statusText(union)) === '已保存');
     });
 
+    await check('(c2) union opens a project’s details: checklist and funding total in a drawer', async () => {
+      const card = union.locator('[data-stage="approved"] .card').filter({
+        has: union.getByRole('button', { name: /书香梁溪/ }),
+      });
+      await card.getByRole('button', { name: /书香梁溪/ }).click();
+      const drawer = union.getByRole('dialog');
+      await drawer.waitFor();
+      await waitUntil('the drawer’s title', async () =>
+        ((await drawer.locator('h2').textContent()) ?? '').includes('书香梁溪'),
+      );
+      const items = await drawer.locator('.checklist li').count();
+      assert(items > 0, 'the drawer shows no checklist item');
+      const total = (await drawer.getByTestId('funding-planned-total').textContent())?.trim() ?? '';
+      assert(/^¥[\d,]+\.\d{2}$/.test(total), `the planned funding total reads ${JSON.stringify(total)}`);
+      assert(
+        (await union.locator('.kanban textarea:focus').count()) === 0,
+        'opening the details started editing a title',
+      );
+      await union.screenshot({ path: join(RESULTS_DIR, 'project-drawer.png') });
+      await drawer.getByTestId('funding-planned-total').scrollIntoViewIfNeeded();
+      await union.screenshot({ path: join(RESULTS_DIR, 'project-drawer-funding.png') });
+      await union.keyboard.press('Escape');
+      await waitUntil('the drawer closes on Escape', async () => (await union.getByRole('dialog').count()) === 0);
+    });
+
     await check('(d) leader (viewer) sees the card, read only, with no add button', async () => {
       const leader = await newPage(browser);
       pages.push(leader);

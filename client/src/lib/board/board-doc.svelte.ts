@@ -1,6 +1,5 @@
 import { uuidv4 } from 'lib0/random';
 import { createSubscriber } from 'svelte/reactivity';
-import type * as Y from 'yjs';
 import {
   insertProject,
   observeBoard,
@@ -10,7 +9,8 @@ import {
   type ProjectCardData,
 } from './project-doc';
 import { STAGES, type Stage } from './project-stage';
-import { rankBetween } from '@gongjian/shared';
+import { rankBetween, readMeta, readProject, type BoardMetaData, type ProjectData } from '@gongjian/shared';
+import * as Y from 'yjs';
 
 export interface StageColumnData {
   stage: Stage;
@@ -34,6 +34,19 @@ export class BoardDoc {
   get title(): string | null {
     this.#subscribe();
     return readBoardTitle(this.#doc);
+  }
+
+  /** The board's `meta` as plain data (its rubric is what the stage gates score against). */
+  get meta(): BoardMetaData {
+    this.#subscribe();
+    return readMeta(this.#doc);
+  }
+
+  /** One project in full, or null when there is none under that id (any more). */
+  project(id: string): ProjectData | null {
+    this.#subscribe();
+    const map: unknown = this.#doc.getMap('projects').get(id);
+    return map instanceof Y.Map ? readProject(map, id) : null;
   }
 
   get columns(): StageColumnData[] {

@@ -1,0 +1,2 @@
+export * from './format';
+export { default as ProjectDrawer } from './ProjectDrawer.svelte';
