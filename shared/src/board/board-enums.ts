@@ -27,6 +27,10 @@ export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
 export const ORG_KINDS = ['union', 'youth', 'women', 'other'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
 /** The next stage forward, or null at the end. */
 export function nextStage(stage: Stage): Stage | null {
   const index = STAGES.indexOf(stage);

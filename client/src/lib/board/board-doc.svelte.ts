@@ -8,7 +8,7 @@ import {
   renameProject,
   type ProjectCardData,
 } from './project-doc';
-import { STAGES, type Stage } from './project-stage';
+import { STAGES, type Stage } from '@gongjian/shared';
 import { rankBetween, readMeta, readProject, type BoardMetaData, type ProjectData } from '@gongjian/shared';
 import * as Y from 'yjs';
 

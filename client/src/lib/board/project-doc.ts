@@ -1,6 +1,6 @@
 import { replaceText } from '@gongjian/shared';
 import * as Y from 'yjs';
-import { isStage, type Stage } from './project-stage';
+import { isStage, type Stage } from '@gongjian/shared';
 
 /*
  * The few accessors the minimal kanban needs over the board document (DESIGN.md §6). The full,

@@ -1,6 +1,6 @@
 import type { BoardRole } from '@gongjian/shared';
 import type { ClientErrorCode } from '../api';
-import type { Stage } from '../board/project-stage';
+import type { Stage } from '@gongjian/shared';
 import type { SyncStatus } from '../sync';
 
 export const zhCN = {

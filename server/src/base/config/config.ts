@@ -16,7 +16,7 @@ const configSchema = z.object({
     .string()
     .url()
     .optional()
-    .describe('Redis for the update log and locks; unset: an in-process log (one instance only)'),
+    .describe('Redis for the update log and locks; unset: the embedded log, a table in the database (one instance only)'),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]*$/)
@@ -28,7 +28,7 @@ const configSchema = z.object({
     .optional()
     .describe('PostgreSQL; unset: embedded PGlite in DATA_DIR'),
   DATA_DIR: z.string().default('./data').describe('where embedded PGlite keeps its files'),
-  DEMO: bool.default(false).describe('seed demo accounts and a demo board (idempotent)'),
+  DEMO: bool.default(false).describe('seed demo accounts, organizations and boards (idempotent)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLIENT_DIR: z.string().optional().describe('built web app to serve; default client/dist'),
   COOKIE_SECURE: bool.default(false).describe('mark the session cookie Secure (set behind HTTPS)'),

@@ -1,4 +1,4 @@
-import { readMeta, readProject, STAGES, type Stage, type UnmetCondition, unmetConditions } from '@gongjian/shared';
+import { isStage, readMeta, readProject, type Stage, type UnmetCondition, unmetConditions } from '@gongjian/shared';
 import * as Y from 'yjs';
 import type { UpdateChange } from './update-inspector';
 
@@ -54,8 +54,4 @@ export function refusedStageMoves(doc: Y.Doc, update: Uint8Array, changes: Updat
   } finally {
     after.destroy();
   }
-}
-
-function isStage(value: unknown): value is Stage {
-  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
 }
