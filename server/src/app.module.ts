@@ -4,7 +4,10 @@ import { AppConfig, ConfigModule } from './base/config';
 import { Db, DbModule } from './base/db';
 import { LoggingModule } from './base/logging';
 import { MetricsModule } from './base/metrics';
+import { OpenApiModule } from './base/openapi';
 import { Storage, StorageModule } from './base/storage';
+import { AccessModule } from './modules/access';
+import { AuditModule } from './modules/audit';
 import { AuthModule } from './modules/auth';
 import { BoardsModule } from './modules/boards';
 import { DirectoryModule } from './modules/directory';
@@ -30,9 +33,12 @@ export class AppModule {
         DbModule.forRoot(deps.db),
         StorageModule.forRoot(deps.storage),
         MetricsModule,
+        AccessModule,
         HealthModule,
+        OpenApiModule,
         AuthModule,
         BoardsModule,
+        AuditModule,
         DirectoryModule,
         SyncModule,
         ReadModelModule,

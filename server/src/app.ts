@@ -11,6 +11,7 @@ import { migrateToLatest, openDatabase } from './base/db';
 import { AllExceptionsFilter } from './base/errors';
 import { createRootLogger, Logger, NestPinoLogger } from './base/logging';
 import { MetricsService } from './base/metrics';
+import { appPageCsp, securityHeaders } from './base/security';
 import { openStorage } from './base/storage';
 import { SyncIoAdapter } from './base/websocket';
 import { seedDemo } from './modules/demo';
@@ -42,7 +43,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   lag.observe = (ms) => metrics.streamLag.observe(ms / 1000);
   if (config.TRUST_PROXY) app.set('trust proxy', true);
   app.disable('x-powered-by');
-  app.use(securityHeaders);
+  app.use(securityHeaders({ hsts: config.COOKIE_SECURE }));
   app.use(express.json({ limit: '1mb' }));
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.useWebSocketAdapter(new SyncIoAdapter(app, config));
@@ -72,13 +73,6 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   };
 }
 
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
-  res.setHeader('X-Frame-Options', 'DENY');
-  next();
-}
-
 /** The built web app, with index.html for every client-side route. */
 function serveClient(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   const dir = resolve(config.CLIENT_DIR ?? join(__dirname, '..', '..', 'client', 'dist'));
@@ -91,6 +85,7 @@ function serveClient(app: NestExpressApplication, config: AppConfig, logger: Log
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' || NOT_THE_APP.test(req.path)) return next();
     res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Content-Security-Policy', appPageCsp(req, config.TRUST_PROXY));
     res.sendFile(index);
   });
 }

@@ -4,3 +4,5 @@ export * from './auth/auth.schemas';
 export * from './protocol/sync-codec';
 export * from './board';
 export * from './directory/directory.schemas';
+export * from './boards/membership.schemas';
+export * from './boards/audit.schemas';

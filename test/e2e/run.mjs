@@ -4,7 +4,7 @@
 //   node test/e2e/run.mjs
 //
 // Prints one line per check and `N passed, M failed`; exits non-zero when anything failed.
-/* global document, window -- the callbacks given to page.evaluate run in the browser */
+/* global document, window, HTMLTextAreaElement -- the callbacks given to page.evaluate run in the browser */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -162,8 +162,71 @@ function planningCards(page) {
   return page.locator('[data-stage="planning"] .card');
 }
 
+/** The titles of a column's cards, whether the user may edit them (a text field) or not (a heading). */
+async function cardTitles(page, stage = 'planning') {
+  return page
+    .locator(`[data-stage="${stage}"] .card .title`)
+    .evaluateAll((nodes) =>
+      nodes.map((node) => (node instanceof HTMLTextAreaElement ? node.value : node.textContent.trim())),
+    );
+}
+
+/** Signs in over REST from Node; returns a caller that sends the session and its CSRF token. */
+async function apiAs(baseUrl, username) {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert(response.ok, `REST login of ${username} failed: ${response.status}`);
+  const cookies = response.headers.getSetCookie().map((header) => header.split(';')[0]);
+  const csrf = cookies.find((cookie) => cookie.startsWith('gj_csrf='))?.slice('gj_csrf='.length);
+  return async (method, path, body) => {
+    const headers = { cookie: cookies.join('; ') };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (csrf) headers['x-csrf-token'] = decodeURIComponent(csrf);
+    const answer = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await answer.text();
+    return { status: answer.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/**
+ * A page whose sync socket can be cut off and let back, as a network outage would (only the
+ * WebSocket: the REST API keeps working).
+ */
+async function newPageWithOutage(browser, viewport = DESKTOP) {
+  const page = await newPage(browser, viewport);
+  let offline = false;
+  const open = [];
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (offline) {
+      ws.close({ code: 1006 });
+      return;
+    }
+    open.push({ ws, server: ws.connectToServer() });
+  });
+  return {
+    page,
+    goOffline: async () => {
+      offline = true;
+      for (const { ws, server } of open.splice(0)) {
+        await server.close().catch(() => undefined);
+        await ws.close().catch(() => undefined);
+      }
+    },
+    goOnline: () => {
+      offline = false;
+    },
+  };
+}
+
 async function statusText(page) {
-  return (await page.getByRole('status').textContent())?.trim() ?? '';
+  return (await page.locator('[role="status"][data-status]').textContent())?.trim() ?? '';
 }
 
 async function avatarNames(page) {
@@ -250,9 +313,10 @@ async function main() {
         await union.keyboard.type(PROJECT_TITLE, { delay: 15 });
         assert((await field.inputValue()) === PROJECT_TITLE, 'the title field does not hold what was typed');
         await waitUntil('the card on youth’s board', async () => (await planningCards(youth).count()) === before + 1);
-        await waitUntil(
-          'the title on youth’s board',
-          async () => (await planningCards(youth).last().getByRole('textbox').inputValue()) === PROJECT_TITLE,
+        await waitUntil('the title on youth’s board', async () => (await cardTitles(youth)).at(-1) === PROJECT_TITLE);
+        assert(
+          (await planningCards(youth).last().locator('textarea').count()) === 0,
+          'youth may edit the title of a project led by the union',
         );
         await waitUntil('union’s status 已保存', async () => (await statusText(union)) === '已保存');
         await waitUntil('youth’s status 已保存', async () => (await statusText(youth)) === '已保存');
@@ -307,6 +371,7 @@ async function main() {
       );
       assert((await leader.getByRole('button', { name: '添加项目' }).count()) === 0, 'the viewer sees an add button');
       assert((await leader.locator('.kanban textarea').count()) === 0, 'the viewer can edit a title');
+      assert((await leader.getByRole('button', { name: '成员' }).count()) === 0, 'the viewer may manage members');
     });
 
     await check('(e) switching the language to English changes the UI, and the choice survives a reload', async () => {
@@ -332,13 +397,7 @@ async function main() {
       const phone = await newPage(browser, PHONE);
       pages.push(phone);
       await signInAt(phone, base, 'women');
-      await waitUntil('the card on the phone', async () =>
-        (
-          await planningCards(phone)
-            .getByRole('textbox')
-            .evaluateAll((nodes) => nodes.map((n) => n.value))
-        ).includes(PROJECT_TITLE),
-      );
+      await waitUntil('the card on the phone', async () => (await cardTitles(phone)).includes(PROJECT_TITLE));
       await waitUntil('the phone’s status 已保存', async () => (await statusText(phone)) === '已保存');
       const layout = await phone.evaluate(() => {
         const kanban = document.querySelector('.kanban');
@@ -361,6 +420,170 @@ async function main() {
       await login.goto(`${base}/`);
       await login.getByLabel('用户名').waitFor();
       await login.screenshot({ path: join(RESULTS_DIR, 'login-phone.png') });
+    });
+
+    await check(
+      '(g) a change the server refuses (made offline by someone made a viewer meanwhile) says why, and the board returns to the server’s state',
+      async () => {
+        const asCoord = await apiAs(base, 'coord');
+        const { page, goOffline, goOnline } = await newPageWithOutage(browser);
+        try {
+          await signInAt(page, base, 'union');
+          await waitUntil('the status 已保存', async () => (await statusText(page)) === '已保存');
+          const fields = page.locator('[data-stage="planning"] textarea.title');
+          const index = (await fields.evaluateAll((nodes) => nodes.map((node) => node.value))).indexOf(PROJECT_TITLE);
+          assert(index >= 0, 'union cannot edit the title of its own project');
+          const projectId = await fields.nth(index).evaluate((node) => node.closest('.card').dataset.projectId);
+          const card = page.locator(`.card[data-project-id="${projectId}"]`);
+
+          await goOffline();
+          await waitUntil('the status 离线', async () => (await statusText(page)) === '离线');
+          await card.locator('textarea').click();
+          await page.keyboard.press('End');
+          await page.keyboard.type('（离线修改）');
+          const demoted = await asCoord('PUT', `/api/boards/${BOARD_ID}/members/users/demo-union`, { role: 'viewer' });
+          assert(demoted.status === 204, `demoting union answered ${demoted.status} ${JSON.stringify(demoted.body)}`);
+          goOnline();
+
+          const refused = page.locator('.notice.refused');
+          await refused.waitFor({ timeout: 30_000 });
+          const text = (await refused.textContent()) ?? '';
+          assert(text.includes('您无权修改此内容（项目「'), `the refusal reads ${JSON.stringify(text)}`);
+          assert(text.includes('」的名称）'), `the refusal does not name the field: ${JSON.stringify(text)}`);
+          assert(text.includes('您在此看板上只有查看权限。'), `the refusal gives no reason: ${JSON.stringify(text)}`);
+          assert(
+            text.includes('您尚未保存的修改都已撤销，已恢复为服务器上的内容。'),
+            `no word of the undo: ${JSON.stringify(text)}`,
+          );
+          await waitUntil(
+            'the title back to the server’s',
+            async () => (await card.locator('.title').textContent())?.trim() === PROJECT_TITLE,
+          );
+          assert((await card.locator('textarea').count()) === 0, 'the title is still editable for a viewer');
+          await page.locator('.board-header').getByText('只读', { exact: true }).waitFor();
+          await page.getByText('您在此看板上的角色已变为「只读」。').waitFor();
+          await waitUntil('the status 已保存', async () => (await statusText(page)) === '已保存');
+          assert(
+            (await cardTitles(youth)).includes(PROJECT_TITLE) &&
+              !(await cardTitles(youth)).some((title) => title.includes('离线修改')),
+            'the refused title reached another member',
+          );
+          await page.screenshot({ path: join(RESULTS_DIR, 'refusal-desktop.png') });
+          await page.setViewportSize(PHONE);
+          await sleep(200);
+          await page.screenshot({ path: join(RESULTS_DIR, 'refusal-phone.png') });
+          await refused.getByRole('button', { name: '知道了' }).click();
+          await waitUntil('the refusal dismissed', async () => (await refused.count()) === 0);
+          // The copy in this browser was replaced too: a reload brings nothing refused back.
+          await page.setViewportSize(DESKTOP);
+          await page.reload();
+          await page.locator('.kanban').waitFor();
+          await waitUntil('the status 已保存 after reload', async () => (await statusText(page)) === '已保存');
+          await sleep(500);
+          assert(
+            (await page.locator('.notice.refused').count()) === 0,
+            'the refused change came back from local storage',
+          );
+          assert(
+            (await card.locator('.title').textContent())?.trim() === PROJECT_TITLE,
+            'the title after reload is not the server’s',
+          );
+          const errors = page.problems.filter((problem) => problem.startsWith('page error'));
+          assert(errors.length === 0, errors.join('\n'));
+        } finally {
+          await asCoord('PUT', `/api/boards/${BOARD_ID}/members/users/demo-union`, { role: 'editor' });
+          await page.context().close();
+        }
+      },
+    );
+
+    await check(
+      '(h) a coordinator changes a member’s role in the members panel; the member’s board follows',
+      async () => {
+        const coord = await newPage(browser);
+        const women = await newPage(browser);
+        pages.push(coord, women);
+        await Promise.all([signInAt(coord, base, 'coord'), signInAt(women, base, 'women')]);
+        await coord.locator('.board-header').getByText('协调员', { exact: true }).waitFor();
+        await women.locator('.board-header').getByText('编辑', { exact: true }).waitFor();
+        await coord.getByRole('button', { name: '成员' }).click();
+        const panel = coord.getByRole('dialog', { name: '看板成员' });
+        await panel.waitFor();
+        const role = panel.getByRole('combobox', { name: '梁溪区妇联 · 陈主任的角色' });
+        await role.waitFor();
+        assert((await role.inputValue()) === 'editor', `women's role reads ${await role.inputValue()}`);
+        await coord.screenshot({ path: join(RESULTS_DIR, 'members-desktop.png') });
+
+        const asCoord = await apiAs(base, 'coord');
+        const roleOnServer = async (username) =>
+          (await asCoord('GET', `/api/boards/${BOARD_ID}/members`)).body.users.find(
+            (user) => user.username === username,
+          )?.role;
+        await role.selectOption('viewer');
+        await waitUntil('women a viewer on the server', async () => (await roleOnServer('women')) === 'viewer');
+        await waitUntil('the panel shows 只读', async () => (await role.inputValue()) === 'viewer');
+        await women.getByText('您在此看板上的角色已变为「只读」。').waitFor();
+        await women.locator('.board-header').getByText('只读', { exact: true }).waitFor();
+        await waitUntil(
+          'no add button for women',
+          async () => (await women.getByRole('button', { name: '添加项目' }).count()) === 0,
+        );
+
+        await role.selectOption('editor');
+        await waitUntil('women an editor again', async () => (await roleOnServer('women')) === 'editor');
+        await women.getByText('您在此看板上的角色已变为「编辑」。').waitFor();
+        await women.getByRole('button', { name: '添加项目' }).waitFor();
+
+        // Removed from the board: the open board says so and links back to the list.
+        await panel.getByRole('button', { name: '移除梁溪区妇联 · 陈主任' }).click();
+        await waitUntil('women removed on the server', async () => (await roleOnServer('women')) === undefined);
+        const removed = women.getByRole('alert').filter({ hasText: '您已被移出此看板。' });
+        await removed.waitFor();
+        assert((await women.locator('.kanban').count()) === 0, 'the board is still shown after the removal');
+        await women.screenshot({ path: join(RESULTS_DIR, 'removed-desktop.png') });
+        await panel.getByLabel('选择用户').selectOption({ label: '梁溪区妇联 · 陈主任（women）' });
+        await panel.getByLabel('角色', { exact: true }).first().selectOption('editor');
+        await panel.getByRole('button', { name: '添加用户' }).click();
+        await waitUntil('women back as an editor', async () => (await roleOnServer('women')) === 'editor');
+        await removed.getByRole('link', { name: '返回看板列表' }).click();
+        await women.getByRole('heading', { name: '我的看板' }).waitFor();
+
+        // An organization is added with a role, then removed.
+        await panel.getByLabel('选择单位').selectOption({ label: '崇安寺街道妇联' });
+        await panel.getByLabel('角色', { exact: true }).last().selectOption('viewer');
+        await panel.getByRole('button', { name: '添加单位' }).click();
+        const orgRole = panel.getByRole('combobox', { name: '崇安寺街道妇联的角色' });
+        await orgRole.waitFor();
+        assert((await orgRole.inputValue()) === 'viewer', `the added org's role reads ${await orgRole.inputValue()}`);
+        await panel.getByRole('button', { name: '移除崇安寺街道妇联' }).click();
+        await waitUntil('the org removed', async () => (await orgRole.count()) === 0);
+
+        const phone = await newPage(browser, PHONE);
+        pages.push(phone);
+        await signInAt(phone, base, 'coord');
+        await phone.getByRole('button', { name: '成员' }).click();
+        const phonePanel = phone.getByRole('dialog', { name: '看板成员' });
+        await phonePanel.getByRole('combobox', { name: '梁溪区妇联 · 陈主任的角色' }).waitFor();
+        const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+        await phone.screenshot({ path: join(RESULTS_DIR, 'members-phone.png') });
+        await phonePanel.getByRole('button', { name: '添加单位' }).scrollIntoViewIfNeeded();
+        await phone.screenshot({ path: join(RESULTS_DIR, 'members-phone-add.png') });
+        await phone.keyboard.press('Escape');
+        await waitUntil('the panel closes on Escape', async () => (await phone.getByRole('dialog').count()) === 0);
+      },
+    );
+
+    await check('(i) signing out everywhere takes an open board to the sign-in form, not to “removed”', async () => {
+      const page = await newPage(browser);
+      pages.push(page);
+      await signInAt(page, base, 'leader');
+      await waitUntil('the status 已保存', async () => (await statusText(page)) === '已保存');
+      const asLeader = await apiAs(base, 'leader');
+      const answer = await asLeader('POST', '/api/auth/logout-all');
+      assert(answer.status === 204, `logout-all answered ${answer.status} ${JSON.stringify(answer.body)}`);
+      await page.getByLabel('用户名').waitFor({ timeout: 20_000 });
+      assert((await page.getByText('您已被移出此看板。').count()) === 0, 'a revoked session reads as a removal');
     });
 
     await check('a board that does not exist shows the translated error, not an empty board', async () => {

@@ -79,7 +79,7 @@ describe('accounts, sessions and presence across two instances', () => {
     expect(regions.body).toContainEqual({ id: 'chongansi', name: '崇安寺街道', level: 'township', parentId: 'liangxi' });
     expect(regions.body.filter((r) => r.level === 'district')).toHaveLength(2);
     const orgs = await api<Array<{ id: string; kind: string; regionId: string }>>(servers[1].url, '/api/orgs', cookie);
-    expect(orgs.body).toContainEqual({ id: 'liangxi-union', name: '梁溪区总工会', kind: 'union', regionId: 'liangxi' });
+    expect(orgs.body).toContainEqual({ id: 'liangxi-union', name: '梁溪区总工会', kind: 'union', regionId: 'liangxi', level: 'district' });
     for (const region of regions.body) {
       expect(orgs.body.filter((o) => o.regionId === region.id).map((o) => o.kind).sort()).toEqual(['other', 'union', 'women', 'youth']);
     }
@@ -125,7 +125,7 @@ describe('accounts, sessions and presence across two instances', () => {
     await eventually(() =>
       expect(there.awareness.getStates().get(here.doc.clientID)).toEqual({
         cursor: { projectId: 'p1' },
-        user: { id: 'demo-union', name: '梁溪区总工会 · 王工', color: expect.any(String) },
+        user: { id: 'demo-union', name: '梁溪区总工会 · 王工', color: expect.any(String), orgId: 'liangxi-union' },
       }),
     );
     here.destroy();

@@ -5,6 +5,7 @@ import { Db, openDatabase } from '../../server/src/base/db';
 import { MetricsService } from '../../server/src/base/metrics';
 import { openStorage, Storage, ZERO_LOG_ID } from '../../server/src/base/storage';
 import { CompactorService, SnapshotRepository } from '../../server/src/modules/sync';
+import { AuditRepository } from '../../server/src/modules/audit';
 import { login } from '../support/api';
 import { loadFresh, openClient } from '../support/clients';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
@@ -44,7 +45,7 @@ const modes: Mode[] = [
 async function editThroughServer(env: Record<string, string>, seed: number, edits: number) {
   const server = await startServer({ DEMO: '1', COMPACT_AFTER_UPDATES: '100000', ...env });
   try {
-    const client = openClient(server.url, BOARD, await login(server.url, 'union', 'demo12345'));
+    const client = openClient(server.url, BOARD, await login(server.url, 'coord', 'demo12345'));
     await client.whenSaved();
     const random = prng(seed);
     for (let i = 0; i < edits; i++) randomEdit(client.doc, random, 'test');
@@ -70,7 +71,7 @@ describe.each(modes)('compaction ($name)', (mode) => {
     db = (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })).db;
     storage = openStorage(config, db, logger, () => {});
     snapshots = new SnapshotRepository(db);
-    sut = new CompactorService(storage.log, storage.locks, snapshots, new MetricsService(), config, logger);
+    sut = new CompactorService(storage.log, storage.locks, snapshots, new AuditRepository(db), new MetricsService(), config, logger);
   }
   async function closeCompactor() {
     await storage.close();

@@ -36,7 +36,7 @@ describe('an instance that falls behind a trimmed stream', () => {
     };
     servers = [await startServer(env), await startServer(env)];
     const [writer, lagging] = servers;
-    const cookie = await login(writer.url, 'union', 'demo12345');
+    const cookie = await login(writer.url, 'coord', 'demo12345');
     const here = openClient(writer.url, BOARD, cookie);
     const there = openClient(lagging.url, BOARD, cookie);
     await Promise.all([here.whenSaved(), there.whenSaved()]);

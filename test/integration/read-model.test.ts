@@ -135,14 +135,6 @@ function firstEdits(doc: Y.Doc): void {
   setFunding(doc, 'p1', UNION, 800_000, ORIGIN);
   setFunding(doc, 'p1', YOUTH, 250_000, ORIGIN);
   setFunding(doc, 'p2', WOMEN, 100_000, ORIGIN);
-  addExpense(
-    doc,
-    'p1',
-    { id: 'e1', date: '2026-02-01', amountFen: 123_456, orgId: UNION, purpose: '奖品', voucherNo: 'LX-001' },
-    ORIGIN,
-  );
-  addExpense(doc, 'p1', { id: 'e2', date: '2026-02-03', amountFen: 99_900, orgId: YOUTH, purpose: '宣传' }, ORIGIN);
-  addExpense(doc, 'p2', { id: 'e1', date: '2026-02-05', amountFen: 5_000, orgId: UNION }, ORIGIN);
   addLedgerEntry(
     doc,
     'p1',
@@ -161,19 +153,33 @@ function firstEdits(doc: Y.Doc): void {
   setIndicatorActual(doc, 'p1', 'i1', 240, ORIGIN);
   setIndicator(doc, 'p1', { id: 'i2', name: '培训场次', unit: '场', target: 5 }, ORIGIN);
   setIndicatorActual(doc, 'p1', 'i2', 6, ORIGIN);
-  setScore(doc, 'p1', YOUTH, { criteria: { plan: 88, effect: 92.5 }, comment: '组织有力' }, NOW, ORIGIN);
-  setScore(doc, 'p1', WOMEN, { criteria: { plan: 75, effect: 81 } }, NOW, ORIGIN);
   expect(changeStage(doc, 'p1', { to: 'approved', by: 'demo-admin', now: NOW }, ORIGIN)).toEqual([]);
 }
+
+/** Expenses and scores belong to their organization alone: each org's staff records its own. */
+const firstOrgEdits: Record<string, (doc: Y.Doc) => void> = {
+  union: (doc) => {
+    addExpense(
+      doc,
+      'p1',
+      { id: 'e1', date: '2026-02-01', amountFen: 123_456, orgId: UNION, purpose: '奖品', voucherNo: 'LX-001' },
+      ORIGIN,
+    );
+    addExpense(doc, 'p2', { id: 'e1', date: '2026-02-05', amountFen: 5_000, orgId: UNION }, ORIGIN);
+  },
+  youth: (doc) => {
+    addExpense(doc, 'p1', { id: 'e2', date: '2026-02-03', amountFen: 99_900, orgId: YOUTH, purpose: '宣传' }, ORIGIN);
+    setScore(doc, 'p1', YOUTH, { criteria: { plan: 88, effect: 92.5 }, comment: '组织有力' }, NOW, ORIGIN);
+  },
+  women: (doc) => setScore(doc, 'p1', WOMEN, { criteria: { plan: 75, effect: 81 } }, NOW, ORIGIN),
+};
 
 /** Moves p1 on, deletes p2, removes an expense and a contribution, adds p3, reassigns and rescores. */
 function secondEdits(doc: Y.Doc): void {
   expect(changeStage(doc, 'p1', { to: 'in_progress', by: 'demo-admin', now: NOW }, ORIGIN)).toEqual([]);
   deleteProject(doc, 'p2', ORIGIN);
-  removeExpense(doc, 'p1', 'e2', ORIGIN);
   setFunding(doc, 'p1', YOUTH, 0, ORIGIN);
   assignChecklistItem(doc, 'p1', 'c2', { due: '2099-01-01', assignee: '李团' }, ORIGIN);
-  setScore(doc, 'p1', WOMEN, { criteria: { plan: 60 } }, NOW, ORIGIN);
   createProject(
     doc,
     {
@@ -191,6 +197,11 @@ function secondEdits(doc: Y.Doc): void {
   );
   setFunding(doc, 'p3', WOMEN, 60_000, ORIGIN);
 }
+
+const secondOrgEdits: Record<string, (doc: Y.Doc) => void> = {
+  youth: (doc) => removeExpense(doc, 'p1', 'e2', ORIGIN),
+  women: (doc) => setScore(doc, 'p1', WOMEN, { criteria: { plan: 60 } }, NOW, ORIGIN),
+};
 
 /** Each table's rows in one order, whatever order they were written or read in. */
 function sorted(rows: ReadModelRows): ReadModelRows {
@@ -331,14 +342,22 @@ describe.each(modes)('read model ($name)', (mode) => {
     boardId: string,
     cookie: string,
     edit: (doc: Y.Doc) => void,
+    orgEdits: Record<string, (doc: Y.Doc) => void>,
   ): Promise<StoredProjection> {
-    const client = openClient(server!.url, boardId, cookie);
-    try {
-      await client.whenSaved();
-      edit(client.doc);
-      await client.whenSaved();
-    } finally {
-      client.destroy();
+    const steps: Array<[string, (doc: Y.Doc) => void]> = [[cookie, edit]];
+    for (const [user, orgEdit] of Object.entries(orgEdits)) steps.push([await login(server!.url, user, 'demo12345'), orgEdit]);
+    for (const [stepCookie, stepEdit] of steps) {
+      const client = openClient(server!.url, boardId, stepCookie);
+      const refusals: unknown[] = [];
+      client.on('error', (error: unknown) => refusals.push(error));
+      try {
+        await client.whenSaved();
+        stepEdit(client.doc);
+        await client.whenSaved();
+      } finally {
+        client.destroy();
+      }
+      expect(refusals).toEqual([]);
     }
     const savedAt = Date.now();
     const fresh = await loadFresh(server!.url, boardId, cookie);
@@ -378,12 +397,16 @@ describe.each(modes)('read model ($name)', (mode) => {
     });
     expect(created.status).toBe(201);
     const boardId = created.body.id;
+    // The three organizations take part as organizations (any of their staff edits).
+    for (const org of [UNION, YOUTH, WOMEN]) {
+      expect((await api(server!.url, `/api/boards/${boardId}/members/orgs/${org}`, cookie, { method: 'PUT', body: { role: 'editor' } })).status).toBe(204);
+    }
 
-    const first = await editAndExpectProjected(boardId, cookie, firstEdits);
+    const first = await editAndExpectProjected(boardId, cookie, firstEdits, firstOrgEdits);
     expect(first.rows.projects).toHaveLength(2);
     expect(first.rows.scores.length).toBeGreaterThan(0);
 
-    const second = await editAndExpectProjected(boardId, cookie, secondEdits);
+    const second = await editAndExpectProjected(boardId, cookie, secondEdits, secondOrgEdits);
     expect(second.rows.projects.map((row) => row.project_id).sort()).toEqual(['p1', 'p3']);
     expect(second.rows.expenses.map((row) => row.expense_id)).toEqual(['e1']);
 

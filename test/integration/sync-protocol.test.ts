@@ -72,7 +72,7 @@ describe('sync protocol: refusals and limits', () => {
       AWARENESS_THROTTLE_MS: '10',
     });
     cookies = {};
-    for (const user of ['union', 'youth', 'leader']) cookies[user] = await login(server.url, user, 'demo12345');
+    for (const user of ['union', 'youth', 'leader', 'coord']) cookies[user] = await login(server.url, user, 'demo12345');
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -118,7 +118,8 @@ describe('sync protocol: refusals and limits', () => {
   });
 
   it('answers random bytes, truncated updates and wrong types with invalid, and keeps working', async () => {
-    const sender = await joined('union');
+    // The board's coordinator: meta (what someUpdate writes) is theirs.
+    const sender = await joined('coord');
     const watcher = await joined('youth');
     const update = someUpdate('after the garbage');
     const valid = encodeSyncUpdate(update);
@@ -148,7 +149,7 @@ describe('sync protocol: refusals and limits', () => {
   });
 
   it('refuses an oversize message with too_large and keeps the socket', async () => {
-    const socket = await joined('union');
+    const socket = await joined('coord');
     const big = new Y.Doc();
     big.getMap('meta').set('blob', 'x'.repeat(5000));
     expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(Y.encodeStateAsUpdate(big)))).toEqual({ ok: false, error: 'too_large' });
@@ -170,7 +171,12 @@ describe('sync protocol: refusals and limits', () => {
     await viewer.whenSaved();
     expect(viewer.role).toBe('viewer');
     const socket = await joined('leader');
-    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('viewer was here')))).toEqual({ ok: false, error: 'forbidden' });
+    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('viewer was here')))).toEqual({
+      ok: false,
+      error: 'forbidden',
+      path: 'meta/title',
+      reason: 'viewer_read_only',
+    });
     const stored = openClient(server.url, BOARD, cookies.union);
     await stored.whenSaved();
     expect(stored.doc.getMap('meta').get('title')).not.toBe('viewer was here');
@@ -187,7 +193,10 @@ describe('sync protocol: refusals and limits', () => {
     expect(await emitAck(forger, 'y', BOARD, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, [awareness.clientID])))).toEqual({ ok: true });
     await eventually(() => {
       const state = observer.awareness.getStates().get(awareness.clientID);
-      expect(state).toEqual({ user: { id: 'demo-union', name: '梁溪区总工会 · 王工', color: expect.stringMatching(/^#/) }, cursor: 1 });
+      expect(state).toEqual({
+        user: { id: 'demo-union', name: '梁溪区总工会 · 王工', color: expect.stringMatching(/^#/), orgId: 'liangxi-union' },
+        cursor: 1,
+      });
     });
     forger.disconnect();
     await eventually(() => expect(observer.awareness.getStates().has(awareness.clientID)).toBe(false));
@@ -269,8 +278,9 @@ describe('sync protocol: refusals and limits', () => {
   });
 
   it('refuses a stage move that fails its gate with gate_failed and the unmet conditions; accepts one that passes', async () => {
-    const socket = await joined('union');
-    const base = openClient(server.url, BOARD, cookies.union);
+    // A coordinator may move any project, and back with a reason.
+    const socket = await joined('coord');
+    const base = openClient(server.url, BOARD, cookies.coord);
     await base.whenSaved();
     base.doc.transact(() => base.doc.getMap('projects').set('gated', newProjectMap('gated', '职工技能竞赛')));
     await base.whenSaved();

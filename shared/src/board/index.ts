@@ -13,3 +13,4 @@ export * from './board-inputs';
 export * from './board-commands';
 export * from './validate-board';
 export * from './migrations';
+export * from './permissions';

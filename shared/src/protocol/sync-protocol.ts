@@ -13,6 +13,12 @@ export const SyncEvent = {
   leave: 'leave',
   /** both ways: `(boardId, Uint8Array)`; from the client, acked with `UpdateAck` when it carries an update. */
   y: 'y',
+  /**
+   * server → client: `(boardId, AccessChange)` when the user's access to a joined board changed
+   * (membership removed, role lowered or raised). With `role: null` the server has already left
+   * the board for the socket.
+   */
+  access: 'access',
 } as const;
 
 /** First varUint of a `y` message, as in y-websocket. */
@@ -55,4 +61,11 @@ export interface AwarenessUser {
   id: string;
   name: string;
   color: string;
+  /** The user's organization, if any. */
+  orgId: string | null;
+}
+
+/** Sent with `SyncEvent.access`. */
+export interface AccessChange {
+  role: BoardRole | null;
 }

@@ -9,7 +9,15 @@ import {
   type ProjectCardData,
 } from './project-doc';
 import { STAGES, type Stage } from '@gongjian/shared';
-import { rankBetween, readMeta, readProject, type BoardMetaData, type ProjectData } from '@gongjian/shared';
+import {
+  type Actor,
+  forbiddenChange,
+  rankBetween,
+  readMeta,
+  readProject,
+  type BoardMetaData,
+  type ProjectData,
+} from '@gongjian/shared';
 import * as Y from 'yjs';
 
 export interface StageColumnData {
@@ -47,6 +55,12 @@ export class BoardDoc {
     this.#subscribe();
     const map: unknown = this.#doc.getMap('projects').get(id);
     return map instanceof Y.Map ? readProject(map, id) : null;
+  }
+
+  /** Whether `actor` may retitle the project: the rule the server applies to the same change. */
+  mayRetitle(id: string, actor: Actor): boolean {
+    this.#subscribe();
+    return forbiddenChange(this.#doc, [{ kind: 'text', path: ['projects', id, 'title'] }], actor) === null;
   }
 
   get columns(): StageColumnData[] {

@@ -44,9 +44,9 @@ export class Presence {
 /** The identity the server attached, or null for a state without one. */
 function awarenessUser(value: unknown): AwarenessUser | null {
   if (value === null || typeof value !== 'object') return null;
-  const { id, name, color } = value as Record<string, unknown>;
+  const { id, name, color, orgId } = value as Record<string, unknown>;
   if (typeof id !== 'string' || typeof name !== 'string' || typeof color !== 'string') return null;
-  return { id, name, color };
+  return { id, name, color, orgId: typeof orgId === 'string' ? orgId : null };
 }
 
 /** The letter on an avatar: the person's part of "organization · person", first character. */

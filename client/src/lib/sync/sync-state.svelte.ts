@@ -1,8 +1,9 @@
 import type { BoardRole } from '@gongjian/shared';
 import { createSubscriber } from 'svelte/reactivity';
+import type * as Y from 'yjs';
 import type { BoardSyncProvider, SyncStatus } from './board-sync-provider';
 
-/** The provider's status, role and last refusal as reactive getters. */
+/** The provider's document, status, role and last refusal as reactive getters. */
 export class SyncState {
   readonly #provider: BoardSyncProvider;
   readonly #subscribe: () => void;
@@ -10,15 +11,18 @@ export class SyncState {
   constructor(provider: BoardSyncProvider) {
     this.#provider = provider;
     this.#subscribe = createSubscriber((update) => {
-      provider.on('status', update);
-      provider.on('role', update);
-      provider.on('error', update);
+      const events = ['status', 'role', 'error', 'refused', 'reset'] as const;
+      for (const event of events) provider.on(event, update);
       return () => {
-        provider.off('status', update);
-        provider.off('role', update);
-        provider.off('error', update);
+        for (const event of events) provider.off(event, update);
       };
     });
+  }
+
+  /** The board's document; a new one after the provider went back to the server's state. */
+  get doc(): Y.Doc {
+    this.#subscribe();
+    return this.#provider.doc;
   }
 
   get status(): SyncStatus {
@@ -26,7 +30,7 @@ export class SyncState {
     return this.#provider.status;
   }
 
-  /** The role the server granted on join; null until the first join. */
+  /** The role the server granted, as it changes; null before the first join and once access is gone. */
   get role(): BoardRole | null {
     this.#subscribe();
     return this.#provider.role;

@@ -21,4 +21,24 @@ describe(loadConfig.name, () => {
   it('treats an empty value as unset', () => {
     expect(loadConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
   });
+
+  it('reads ALLOWED_ORIGINS as a list of origins, and refuses anything else', () => {
+    expect(loadConfig({}).ALLOWED_ORIGINS).toEqual([]);
+    expect(loadConfig({ ALLOWED_ORIGINS: 'https://board.example.org, http://localhost:5173/' }).ALLOWED_ORIGINS).toEqual([
+      'https://board.example.org',
+      'http://localhost:5173',
+    ]);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://board.example.org/path' })).toThrow(/ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'board.example.org' })).toThrow(/ALLOWED_ORIGINS/);
+  });
+
+  it('gives the sign-in limits their defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_FAILURE_WINDOW_MINUTES: 15,
+      LOGIN_LOCKOUT_MINUTES: 15,
+      LOGIN_IP_MAX_FAILURES: 20,
+      LOGIN_IP_WINDOW_MINUTES: 10,
+    });
+  });
 });

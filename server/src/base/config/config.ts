@@ -31,13 +31,34 @@ const configSchema = z.object({
   DEMO: bool.default(false).describe('seed demo accounts, organizations and boards (idempotent)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLIENT_DIR: z.string().optional().describe('built web app to serve; default client/dist'),
-  COOKIE_SECURE: bool.default(false).describe('mark the session cookie Secure (set behind HTTPS)'),
+  COOKIE_SECURE: bool
+    .default(false)
+    .describe('mark the session and CSRF cookies Secure and send HSTS (set behind HTTPS)'),
   SESSION_TTL_HOURS: int(1).default(24 * 14),
   TRUST_PROXY: bool.default(false).describe('trust X-Forwarded-* from a reverse proxy'),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins = value.split(',').map((part) => part.trim()).filter(Boolean);
+      const wrong = origins.find((origin) => !isOrigin(origin));
+      if (wrong === undefined) return origins.map((origin) => new URL(origin).origin);
+      ctx.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${wrong}` });
+      return z.NEVER;
+    })
+    .describe('origins besides the site itself allowed to send unsafe requests and open sockets (comma-separated)'),
+  LOGIN_MAX_FAILURES: int(1).default(5).describe('failed sign-ins of one username, within the window, that lock it'),
+  LOGIN_FAILURE_WINDOW_MINUTES: int(1).default(15).describe('window over which failed sign-ins of a username count'),
+  LOGIN_LOCKOUT_MINUTES: int(1).default(15).describe('how long a username stays locked'),
+  LOGIN_IP_MAX_FAILURES: int(1).default(20).describe('failed sign-ins from one address, within its window, that block it'),
+  LOGIN_IP_WINDOW_MINUTES: int(1)
+    .default(10)
+    .describe('window of the per-address limit, and how long a blocked address waits'),
   MAX_UPDATE_BYTES: int(1024).default(512 * 1024).describe('largest accepted y message'),
   MAX_BOARD_BYTES: int(1024).default(64 * 1024 * 1024).describe('size quota of one board'),
   RATE_LIMIT_PER_SEC: int(1).default(100).describe('sustained y messages per socket per second'),
   RATE_LIMIT_BURST: int(1).default(400).describe('burst of y messages a socket may send'),
+  ACCESS_RECHECK_MS: int(0).default(60_000).describe('how often every open socket\'s session and roles are re-checked, besides the access messages (0: never)'),
   AWARENESS_THROTTLE_MS: int(0).default(50).describe('coalescing window for awareness relay'),
   COMPACT_AFTER_UPDATES: int(1)
     .default(500)
@@ -58,6 +79,15 @@ const configSchema = z.object({
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

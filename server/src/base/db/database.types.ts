@@ -20,6 +20,15 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/** Sign-in failures per username and per client address, and their locks (migration 0005). */
+export interface LoginFailuresTable {
+  scope: 'user' | 'ip';
+  key: string;
+  failures: number;
+  window_started_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
 export interface BoardsTable {
   id: string;
   title: string;
@@ -59,6 +68,28 @@ export interface UpdateLogTable {
   board_id: string;
   data: Uint8Array;
   origin: string;
+  /** The entry's audit facts (JSON, `AuditFacts`); null for entries written before migration 0004. */
+  audit: string | null;
+}
+
+export interface BoardOrgMembersTable {
+  board_id: string;
+  org_id: string;
+  role: 'coordinator' | 'editor' | 'viewer';
+}
+
+/** Append-only audit trail: one row per accepted update (migration 0004). */
+export interface AuditLogTable {
+  board_id: string;
+  log_ms: number;
+  log_seq: number;
+  at: Timestamp;
+  user_id: string;
+  org_id: string | null;
+  project_ids: string[];
+  summary: string;
+  changes: ColumnType<unknown, string, string>;
+  bytes: number;
 }
 
 export interface RegionsTable {
@@ -195,11 +226,14 @@ export interface Database {
   orgs: OrgsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   boards: BoardsTable;
   board_members: BoardMembersTable;
   board_snapshots: BoardSnapshotsTable;
   board_history: BoardHistoryTable;
   update_log: UpdateLogTable;
+  board_org_members: BoardOrgMembersTable;
+  audit_log: AuditLogTable;
   rm_boards: RmBoardsTable;
   rm_projects: RmProjectsTable;
   rm_partner_orgs: RmPartnerOrgsTable;

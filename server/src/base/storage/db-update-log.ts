@@ -25,10 +25,10 @@ export class DbUpdateLog implements UpdateLog {
     private readonly logger: Logger,
   ) {}
 
-  async append(boardId: string, update: Uint8Array, origin: string): Promise<LogId> {
+  async append(boardId: string, update: Uint8Array, origin: string, audit?: string): Promise<LogId> {
     const row = await this.db
       .insertInto('update_log')
-      .values({ board_id: boardId, data: update, origin })
+      .values({ board_id: boardId, data: update, origin, audit: audit ?? null })
       .returning('seq')
       .executeTakeFirstOrThrow();
     const id = { ms: Number(row.seq), seq: 0 };
@@ -40,13 +40,17 @@ export class DbUpdateLog implements UpdateLog {
   async readAfter(boardId: string, after: LogId, limit?: number): Promise<LogEntry[]> {
     let query = this.db
       .selectFrom('update_log')
-      .select(['seq', 'data', 'origin'])
+      .select(['seq', 'data', 'origin', 'audit'])
       .where('board_id', '=', boardId)
       .where('seq', '>', after.ms)
       .orderBy('seq');
     if (limit !== undefined && Number.isFinite(limit)) query = query.limit(limit);
     const rows = await query.execute();
-    return rows.map((row) => ({ id: { ms: Number(row.seq), seq: 0 }, update: row.data, origin: row.origin }));
+    return rows.map((row) => {
+      const entry: LogEntry = { id: { ms: Number(row.seq), seq: 0 }, update: row.data, origin: row.origin };
+      if (row.audit !== null) entry.audit = row.audit;
+      return entry;
+    });
   }
 
   follow(boardId: string, after: LogId, onEntries: (entries: LogEntry[]) => void): Subscription {

@@ -5,6 +5,7 @@ export * from './redis-update-log';
 export * from './db-update-log';
 export * from './board-lock';
 export * from './awareness-bus';
+export * from './control-bus';
 export * from './instance-id';
 export * from './storage';
 export * from './storage.module';

@@ -41,8 +41,12 @@ export class RedisUpdateLog implements UpdateLog {
     this.loopDone = this.loop();
   }
 
-  async append(boardId: string, update: Uint8Array, origin: string): Promise<LogId> {
-    const id = await this.redis.xadd(boardKeys(this.prefix, boardId).log, '*', 'o', origin, 'u', toBuffer(update));
+  async append(boardId: string, update: Uint8Array, origin: string, audit?: string): Promise<LogId> {
+    const key = boardKeys(this.prefix, boardId).log;
+    const id =
+      audit === undefined
+        ? await this.redis.xadd(key, '*', 'o', origin, 'u', toBuffer(update))
+        : await this.redis.xadd(key, '*', 'o', origin, 'u', toBuffer(update), 'a', audit);
     return parseLogId(id as string);
   }
 
@@ -177,12 +181,14 @@ export class RedisUpdateLog implements UpdateLog {
 function parseEntry([id, fields]: RawEntry): LogEntry {
   let update: Uint8Array = new Uint8Array(0);
   let origin = '';
+  let audit: string | undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const name = fields[i].toString();
     if (name === 'u') update = new Uint8Array(fields[i + 1].buffer, fields[i + 1].byteOffset, fields[i + 1].byteLength);
     else if (name === 'o') origin = fields[i + 1].toString();
+    else if (name === 'a') audit = fields[i + 1].toString();
   }
-  return { id: parseLogId(id.toString()), update, origin };
+  return audit === undefined ? { id: parseLogId(id.toString()), update, origin } : { id: parseLogId(id.toString()), update, origin, audit };
 }
 
 function isUnblockError(err: unknown): boolean {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AWARENESS_BUS } from './awareness-bus';
 import { BOARD_LOCKS } from './board-lock';
+import { CONTROL_BUS } from './control-bus';
 import { UPDATE_LOG } from './update-log';
 import { INSTANCE_ID } from './instance-id';
 import type { Storage } from './storage';
@@ -18,9 +19,10 @@ export class StorageModule {
         { provide: UPDATE_LOG, useValue: storage.log },
         { provide: BOARD_LOCKS, useValue: storage.locks },
         { provide: AWARENESS_BUS, useValue: storage.awarenessBus },
+        { provide: CONTROL_BUS, useValue: storage.controlBus },
         { provide: INSTANCE_ID, useValue: storage.instanceId },
       ],
-      exports: [STORAGE, UPDATE_LOG, BOARD_LOCKS, AWARENESS_BUS, INSTANCE_ID],
+      exports: [STORAGE, UPDATE_LOG, BOARD_LOCKS, AWARENESS_BUS, CONTROL_BUS, INSTANCE_ID],
     };
   }
 }

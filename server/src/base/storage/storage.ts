@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AwarenessBus, LocalAwarenessBus, RedisAwarenessBus } from './awareness-bus';
 import { BoardLocks, LocalBoardLocks, RedisBoardLocks } from './board-lock';
+import { ControlBus, LocalControlBus, RedisControlBus } from './control-bus';
 import { DbUpdateLog } from './db-update-log';
 import { RedisUpdateLog } from './redis-update-log';
 import type { UpdateLog } from './update-log';
@@ -16,6 +17,7 @@ export interface Storage {
   log: UpdateLog;
   locks: BoardLocks;
   awarenessBus: AwarenessBus;
+  controlBus: ControlBus;
   redis: Redis | undefined;
   close(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export function openStorage(config: AppConfig, db: Db, logger: Logger, onLag: (m
       log: new DbUpdateLog(db, logger),
       locks: new LocalBoardLocks(),
       awarenessBus: new LocalAwarenessBus(),
+      controlBus: new LocalControlBus(),
       redis: undefined,
       close: async () => {},
     };
@@ -41,15 +44,18 @@ export function openStorage(config: AppConfig, db: Db, logger: Logger, onLag: (m
   }
   const log = new RedisUpdateLog(redis, reader, config.REDIS_PREFIX, logger, onLag);
   const awarenessBus = new RedisAwarenessBus(redis, subscriber, config.REDIS_PREFIX, instanceId, logger);
+  const controlBus = new RedisControlBus(redis, subscriber, config.REDIS_PREFIX, instanceId, logger);
   return {
     instanceId,
     log,
     locks: new RedisBoardLocks(redis, config.REDIS_PREFIX),
     awarenessBus,
+    controlBus,
     redis,
     close: async () => {
       await log.close();
       await awarenessBus.close();
+      await controlBus.close();
       redis.disconnect();
     },
   };

@@ -5,6 +5,8 @@ export interface LogEntry {
   update: Uint8Array;
   /** `<instanceId>` of the instance that appended it (so it can skip its own entries). */
   origin: string;
+  /** The entry's audit facts as JSON (who, when, what changed), when the appender gave them. */
+  audit?: string;
 }
 
 export interface Subscription {
@@ -17,8 +19,8 @@ export interface Subscription {
  */
 export interface UpdateLog {
   readonly kind: 'redis' | 'database';
-  /** Resolves once the update is durable in the log. */
-  append(boardId: string, update: Uint8Array, origin: string): Promise<LogId>;
+  /** Resolves once the update (and its audit facts, if given) is durable in the log. */
+  append(boardId: string, update: Uint8Array, origin: string, audit?: string): Promise<LogId>;
   /** Entries with id > `after`, oldest first, at most `limit` (default: all). */
   readAfter(boardId: string, after: LogId, limit?: number): Promise<LogEntry[]>;
   /** Calls `onEntries` with every entry appended after `after`, in order, until closed. */

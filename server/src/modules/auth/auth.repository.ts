@@ -45,12 +45,33 @@ export class AuthRepository {
     await this.db.insertInto('sessions').values({ id_hash: idHash, user_id: userId, expires_at: expiresAt }).execute();
   }
 
-  async deleteSession(idHash: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  findUserById(id: string): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'display_name', 'password_hash', 'is_admin', 'disabled', 'org_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Deletes one session; the id of its user, if it existed. */
+  async deleteSession(idHash: string): Promise<string | null> {
+    const row = await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).returning('user_id').executeTakeFirst();
+    return row?.user_id ?? null;
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  /** Sets a new password hash and ends every session of the user but `keepIdHash`, in one transaction. */
+  async setPasswordKeepingSession(userId: string, passwordHash: string, keepIdHash: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).where('id_hash', '<>', keepIdHash).execute();
+    });
   }
 
   async deleteExpiredSessions(now: Date): Promise<void> {
     await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   }
-
 }

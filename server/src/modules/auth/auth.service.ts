@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { LoginBody, SessionUser } from '@gongjian/shared';
+import type { ChangePasswordBody, LoginBody, SessionUser } from '@gongjian/shared';
 import { createHash, randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../base/config';
 import { AppError } from '../../base/errors';
+import { AccessEventsService } from '../access';
 import { AuthRepository, UserRow } from './auth.repository';
+import { LoginThrottleService } from './login-throttle.service';
 import { hashPassword, verifyPassword } from './password';
-
-export const SESSION_COOKIE = 'gj_sid';
 
 /** Checked against when the username is unknown, so both cases take the same time. */
 const DUMMY_HASH = hashPassword('not a password of anyone');
@@ -19,13 +19,16 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly repository: AuthRepository,
+    private readonly throttle: LoginThrottleService,
+    private readonly accessEvents: AccessEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Expired sessions are refused on use; the sweep only keeps the table small. */
+  /** Expired sessions and old sign-in failures are ignored on use; the sweep only keeps the tables small. */
   onModuleInit(): void {
     this.sweepTimer = setInterval(() => {
       this.repository.deleteExpiredSessions(new Date()).catch(() => undefined);
+      this.throttle.sweep().catch(() => undefined);
     }, SESSION_SWEEP_MS);
     this.sweepTimer.unref();
   }
@@ -34,10 +37,23 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.sweepTimer);
   }
 
-  async login(body: LoginBody): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
+  /**
+   * Opens a session. Refused before the password is looked at while the client address is
+   * blocked or the username locked (`LoginThrottleService`); an unknown or disabled user fails
+   * exactly like a wrong password.
+   */
+  async login(
+    body: LoginBody,
+    address: string | undefined,
+  ): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
+    await this.throttle.beginAttempt(body.username, address);
     const row = await this.repository.findUserByUsername(body.username);
     const ok = await verifyPassword(row?.password_hash ?? (await DUMMY_HASH), body.password);
-    if (!row || !ok || row.disabled) throw new AppError('invalid_credentials');
+    if (!row || !ok || row.disabled) {
+      await this.throttle.failed(address);
+      throw new AppError('invalid_credentials');
+    }
+    await this.throttle.succeeded(body.username);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3600_000);
     await this.repository.createSession(hashToken(token), row.id, expiresAt);
@@ -45,7 +61,41 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   }
 
   async logout(token: string | undefined): Promise<void> {
-    if (token) await this.repository.deleteSession(hashToken(token));
+    if (!token) return;
+    const userId = await this.repository.deleteSession(hashToken(token));
+    if (userId) await this.accessEvents.userChanged(userId);
+  }
+
+  /** Ends every session of the user, on every device; their open sockets are cut. */
+  async logoutEverywhere(user: SessionUser): Promise<void> {
+    await this.repository.deleteSessionsOfUser(user.id);
+    await this.accessEvents.userChanged(user.id);
+  }
+
+  /**
+   * Sets a new password (the controller has applied the policy, `changePasswordBodySchemaFor`)
+   * after checking the current one (a wrong current password counts as a failed sign-in), and
+   * ends every other session of the user.
+   */
+  async changePassword(
+    user: SessionUser,
+    sessionToken: string,
+    body: ChangePasswordBody,
+    address: string | undefined,
+  ): Promise<void> {
+    await this.throttle.beginAttempt(user.username, address);
+    const row = await this.repository.findUserById(user.id);
+    if (!row || !(await verifyPassword(row.password_hash, body.currentPassword))) {
+      await this.throttle.failed(address);
+      throw new AppError('invalid_credentials', 'The current password is wrong.');
+    }
+    await this.throttle.succeeded(user.username);
+    await this.repository.setPasswordKeepingSession(
+      user.id,
+      await hashPassword(body.newPassword),
+      hashToken(sessionToken),
+    );
+    await this.accessEvents.userChanged(user.id);
   }
 
   /** The user behind a session cookie value, or null when absent, unknown, expired or disabled. */
@@ -62,5 +112,11 @@ function hashToken(token: string): string {
 }
 
 function toSessionUser(row: UserRow): SessionUser {
-  return { id: row.id, username: row.username, displayName: row.display_name, isAdmin: row.is_admin, orgId: row.org_id };
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    isAdmin: row.is_admin,
+    orgId: row.org_id,
+  };
 }

@@ -1,5 +1,6 @@
 import { parse } from 'cookie';
-import { SESSION_COOKIE } from './auth.service';
+
+export const SESSION_COOKIE = 'gj_sid';
 
 /** The session token from a Cookie header (REST requests and the socket.io handshake alike). */
 export function sessionTokenFromCookieHeader(header: string | undefined): string | undefined {

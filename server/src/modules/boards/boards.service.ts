@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { BoardRole, BoardSummary, CreateBoardBody, PutMemberBody, SessionUser } from '@gongjian/shared';
+import type { BoardMembers, BoardRole, BoardSummary, CreateBoardBody, SessionUser } from '@gongjian/shared';
 import { initBoard } from '@gongjian/shared';
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { AppError } from '../../base/errors';
+import { AccessEventsService } from '../access';
 import { snapshotChecksum } from '../sync/snapshot-checksum';
 import { BoardsRepository } from './boards.repository';
 
@@ -14,10 +15,13 @@ function currentYear(): number {
 
 @Injectable()
 export class BoardsService {
-  constructor(private readonly repository: BoardsRepository) {}
+  constructor(
+    private readonly repository: BoardsRepository,
+    private readonly accessEvents: AccessEventsService,
+  ) {}
 
   list(user: SessionUser): Promise<BoardSummary[]> {
-    return this.repository.listForUser(user.id);
+    return this.repository.listForUser(user);
   }
 
   /** The user's role on a board; `not_found` when the board is invisible to them. */
@@ -27,9 +31,14 @@ export class BoardsService {
     return role;
   }
 
+  /** Requires the coordinator role (an admin is one everywhere); `not_found` for a board the user can't see. */
+  async requireCoordinator(user: SessionUser, boardId: string): Promise<void> {
+    if ((await this.roleOf(user, boardId)) !== 'coordinator') throw new AppError('forbidden', 'Only the board’s coordinators may do this.');
+  }
+
   async get(user: SessionUser, boardId: string): Promise<BoardSummary> {
     const role = await this.roleOf(user, boardId);
-    const board = (await this.repository.listForUser(user.id)).find((b) => b.id === boardId);
+    const board = (await this.repository.listForUser({ ...user, isAdmin: true })).find((b) => b.id === boardId);
     if (!board) throw new AppError('not_found');
     return { ...board, role };
   }
@@ -49,11 +58,18 @@ export class BoardsService {
     return { id, title: body.title, role: 'coordinator' };
   }
 
-  async putMember(user: SessionUser, boardId: string, body: PutMemberBody): Promise<void> {
-    const role = await this.roleOf(user, boardId);
-    if (role !== 'coordinator' && !user.isAdmin) throw new AppError('forbidden');
-    const memberId = await this.repository.userIdByUsername(body.username);
-    if (!memberId) throw new AppError('not_found', 'No such user.');
-    await this.repository.putMember(boardId, memberId, body.role);
+  async members(user: SessionUser, boardId: string): Promise<BoardMembers> {
+    await this.roleOf(user, boardId);
+    return this.repository.members(boardId);
+  }
+
+  /** Sets or removes (role null) a user's or an org's membership; open sockets follow within a second. */
+  async changeMember(user: SessionUser, boardId: string, member: { userId: string } | { orgId: string }, role: BoardRole | null): Promise<void> {
+    await this.requireCoordinator(user, boardId);
+    const exists = 'userId' in member ? await this.repository.userExists(member.userId) : await this.repository.orgExists(member.orgId);
+    if (!exists) throw new AppError('not_found', 'userId' in member ? 'No such user.' : 'No such organization.');
+    const changed = await this.repository.changeMember(boardId, member, role);
+    if (!changed) throw new AppError('conflict', 'A board keeps at least one coordinator.');
+    await this.accessEvents.boardChanged(boardId);
   }
 }

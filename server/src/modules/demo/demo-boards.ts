@@ -104,6 +104,8 @@ export const DEMO_BOARDS: readonly DemoBoardSpec[] = [
       women: 'editor',
       leader: 'viewer',
     },
+    // The street's own organizations take part as organizations: any of their staff may edit.
+    orgMembers: { 'chongansi-union': 'editor', 'chongansi-youth': 'editor', 'chongansi-women': 'editor' },
     coordinatorUserId: demoUserId('coord'),
     projects: CHONGANSI_PROJECTS,
   },

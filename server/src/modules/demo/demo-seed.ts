@@ -68,6 +68,13 @@ export async function seedDemo(db: Db, logger: Logger): Promise<void> {
           .onConflict((oc) => oc.columns(['board_id', 'user_id']).doNothing())
           .execute();
       }
+      for (const [orgId, role] of Object.entries(board.orgMembers ?? {})) {
+        await trx
+          .insertInto('board_org_members')
+          .values({ board_id: board.id, org_id: orgId, role })
+          .onConflict((oc) => oc.columns(['board_id', 'org_id']).doNothing())
+          .execute();
+      }
       const result = await trx
         .insertInto('board_snapshots')
         .values({ board_id: board.id, state, state_sha256: snapshotChecksum(state), log_ms: 0, log_seq: 0 })

@@ -133,6 +133,8 @@ export interface DemoBoardSpec {
   createdAt: string;
   /** Demo username → role on the board. */
   members: Readonly<Record<string, BoardRole>>;
+  /** Org id → role on the board, for every user of the org without a membership of their own. */
+  orgMembers?: Readonly<Record<string, BoardRole>>;
   /** The user id that moves projects back (a coordinator of the board). */
   coordinatorUserId: string;
   projects: readonly DemoProjectSpec[];

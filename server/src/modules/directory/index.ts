@@ -1,2 +1,3 @@
 export * from './directory.module';
 export * from './directory.repository';
+export * from './admin.guard';

@@ -4,7 +4,8 @@ import * as Y from 'yjs';
 import { APP_CONFIG, AppConfig } from '../../base/config';
 import { ROOT_LOGGER } from '../../base/logging';
 import { MetricsService } from '../../base/metrics';
-import { BOARD_LOCKS, BoardLocks, compareLogIds, LogId, UPDATE_LOG, UpdateLog } from '../../base/storage';
+import { BOARD_LOCKS, BoardLocks, compareLogIds, LogEntry, LogId, UPDATE_LOG, UpdateLog } from '../../base/storage';
+import { AuditRepository, AuditRow, auditFactsSchema } from '../audit';
 import { SnapshotRepository } from './snapshot.repository';
 
 export interface CompactionResult {
@@ -34,6 +35,7 @@ export class CompactorService {
     @Inject(UPDATE_LOG) private readonly log: UpdateLog,
     @Inject(BOARD_LOCKS) private readonly locks: BoardLocks,
     private readonly snapshots: SnapshotRepository,
+    private readonly audit: AuditRepository,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) root: Logger,
@@ -65,7 +67,12 @@ export class CompactorService {
         this.logger.warn({ boardId }, 'compaction lock lost before writing; skipped');
         return { compacted: false, merged: 0, trimmed: 0 };
       }
-      const written = await this.snapshots.save(boardId, { state, logId: upTo }, this.config.HISTORY_EVERY_MS);
+      // Every merged update's audit row is written with the snapshot, whether or not the instance
+      // that accepted it got to write it (rows are keyed by log id; a second write is a no-op).
+      const auditRows = this.auditRows(boardId, entries);
+      const written = await this.snapshots.save(boardId, { state, logId: upTo }, this.config.HISTORY_EVERY_MS, (trx) =>
+        this.audit.insert(auditRows, trx),
+      );
       if (!written) return { compacted: false, merged: 0, trimmed: 0 };
       await this.afterSnapshotHook?.(boardId, upTo);
       const trimmed = await this.trim(boardId, upTo);
@@ -77,6 +84,22 @@ export class CompactorService {
       clearInterval(renewal);
       await lease.release().catch((err) => this.logger.warn({ err, boardId }, 'lock release failed'));
     }
+  }
+
+  private auditRows(boardId: string, entries: LogEntry[]): AuditRow[] {
+    const rows: AuditRow[] = [];
+    for (const entry of entries) {
+      if (entry.audit === undefined) continue;
+      let facts;
+      try {
+        facts = auditFactsSchema.parse(JSON.parse(entry.audit));
+      } catch (err) {
+        this.logger.warn({ err, boardId, logId: entry.id }, 'unreadable audit facts in a log entry');
+        continue;
+      }
+      rows.push({ boardId, logId: entry.id, bytes: entry.update.byteLength, facts });
+    }
+    return rows;
   }
 
   /** Trims up to `upTo`, but on Redis keeps the last COMPACT_TRIM_GRACE_MS for instances that lag. */

@@ -1,4 +1,7 @@
 import { Awareness } from 'y-protocols/awareness';
+
+/** Owner of awareness client ids announced through another instance. */
+export const REMOTE_OWNER = 'remote';
 import * as Y from 'yjs';
 import { compareLogIds, LogId, Subscription } from '../../base/storage';
 
@@ -7,7 +10,11 @@ export class LoadedBoard {
   readonly awareness: Awareness;
   /** Sockets on this instance that joined the board. */
   readonly sockets = new Set<string>();
-  /** Which socket announced each awareness client id (a socket may only update its own). */
+  /**
+   * Which socket announced each awareness client id (a socket may only update its own), or
+   * REMOTE_OWNER for client ids announced through another instance, until their state is removed
+   * or times out there.
+   */
   readonly awarenessOwners = new Map<number, string>();
   /** Id of the newest log entry this instance has applied. */
   lastLogId: LogId;
@@ -32,6 +39,10 @@ export class LoadedBoard {
     this.awareness = new Awareness(doc);
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
+    // A state removed (null relayed, or outdated after 30 s without renewal) frees a remote client id.
+    this.awareness.on('update', ({ removed }: { removed: number[] }) => {
+      for (const clientId of removed) if (this.awarenessOwners.get(clientId) === REMOTE_OWNER) this.awarenessOwners.delete(clientId);
+    });
   }
 
   noteLogged(id: LogId, size: number): void {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
-import { DB, Db } from '../../base/db';
+import { sql, Transaction } from 'kysely';
+import { Database, DB, Db } from '../../base/db';
 import { LogId } from '../../base/storage';
 import { snapshotChecksum } from './snapshot-checksum';
 
@@ -44,9 +44,15 @@ export class SnapshotRepository {
 
   /**
    * Writes the snapshot unless a newer one (a later log id) is already stored, and a history row
-   * when the last one is older than `historyEveryMs`, in one transaction. True when written.
+   * when the last one is older than `historyEveryMs`, and whatever `alsoWrite` writes, in one
+   * transaction. True when written.
    */
-  async save(boardId: string, snapshot: StoredSnapshot, historyEveryMs: number): Promise<boolean> {
+  async save(
+    boardId: string,
+    snapshot: StoredSnapshot,
+    historyEveryMs: number,
+    alsoWrite?: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<boolean> {
     const { ms, seq } = snapshot.logId;
     const checksum = snapshotChecksum(snapshot.state);
     return this.db.transaction().execute(async (trx) => {
@@ -75,6 +81,7 @@ export class SnapshotRepository {
           .values({ board_id: boardId, state: snapshot.state, log_ms: ms, log_seq: seq })
           .execute();
       }
+      await alsoWrite?.(trx);
       return true;
     });
   }

@@ -28,11 +28,12 @@ export class SyncGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   afterInit(namespace: Namespace): void {
     namespace.use((socket, next) => {
+      const token = sessionTokenFromCookieHeader(socket.handshake.headers.cookie);
       this.auth
-        .userFromToken(sessionTokenFromCookieHeader(socket.handshake.headers.cookie))
+        .userFromToken(token)
         .then((user) => {
-          if (!user) return next(new Error('unauthenticated'));
-          this.sync.initSocket(socket, user);
+          if (!user || !token) return next(new Error('unauthenticated'));
+          this.sync.initSocket(socket, user, token);
           next();
         })
         .catch((err: unknown) => {

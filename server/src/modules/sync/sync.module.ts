@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
 import { AuthModule } from '../auth';
 import { BoardsModule } from '../boards';
 import { BoardStoreService } from './board-store.service';
@@ -9,7 +10,7 @@ import { SyncService } from './sync.service';
 
 /** The storage providers (UPDATE_LOG, BOARD_LOCKS, AWARENESS_BUS, INSTANCE_ID) come from StorageModule. */
 @Module({
-  imports: [AuthModule, BoardsModule],
+  imports: [AuthModule, BoardsModule, AuditModule],
   providers: [SyncGateway, SyncService, BoardStoreService, CompactorService, SnapshotRepository],
   exports: [BoardStoreService, CompactorService, SnapshotRepository],
 })

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import {
+  AccessChange,
   AwarenessUser,
   BoardRole,
   decodeSyncMessage,
@@ -7,6 +8,7 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
+  forbiddenChange,
   JoinAck,
   joinPayloadSchema,
   LeaveAck,
@@ -25,13 +27,16 @@ import { APP_CONFIG, AppConfig } from '../../base/config';
 import { AppError } from '../../base/errors';
 import { ROOT_LOGGER } from '../../base/logging';
 import { MetricsService } from '../../base/metrics';
+import { AccessEvent, AccessEventsService } from '../access';
+import { auditBefore, auditFacts, AuditWriterService } from '../audit';
+import { AuthService } from '../auth';
 import { BoardsRepository } from '../boards';
 import { applyClientUpdate, updateWouldChange } from './apply-update';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness-codec';
 import { refusedStageMoves } from './stage-moves';
 import { inspectUpdate, UpdateChange, UpdateRejection } from './update-inspector';
 import { BoardStoreService } from './board-store.service';
-import { LoadedBoard } from './loaded-board';
+import { LoadedBoard, REMOTE_OWNER } from './loaded-board';
 import { AWARENESS_BUS, AwarenessBus, UPDATE_LOG, UpdateLog } from '../../base/storage';
 import { INSTANCE_ID } from '../../base/storage';
 import { boardRoom } from './sync-rooms';
@@ -45,6 +50,8 @@ interface JoinedBoard {
 /** What the server keeps on each socket (`socket.data`). */
 export interface SocketState {
   user: SessionUser;
+  /** The session token the socket authenticated with, re-checked when the user's access changes. */
+  token: string;
   identity: AwarenessUser;
   joined: Map<string, JoinedBoard>;
   tokens: number;
@@ -73,14 +80,20 @@ const PALETTE = ['#d4380d', '#d46b08', '#389e0d', '#08979c', '#1d39c4', '#531dab
  * (apply → append to the log → ack → forward), and awareness relay.
  */
 @Injectable()
-export class SyncService {
+export class SyncService implements OnModuleDestroy {
   private readonly logger: Logger;
   private namespace: Namespace | undefined;
   private readonly pendingAwareness = new Map<string, PendingAwareness>();
+  private readonly socketsByUser = new Map<string, Set<Socket>>();
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private unsubscribeAccess: (() => void) | undefined;
 
   constructor(
     private readonly store: BoardStoreService,
     private readonly boards: BoardsRepository,
+    private readonly auth: AuthService,
+    private readonly accessEvents: AccessEventsService,
+    private readonly audit: AuditWriterService,
     @Inject(UPDATE_LOG) private readonly log: UpdateLog,
     @Inject(AWARENESS_BUS) private readonly awarenessBus: AwarenessBus,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
@@ -97,17 +110,35 @@ export class SyncService {
       onRemoteUpdate: (board, update) => this.forward(board, encodeSyncUpdate(update)),
       onRemoteAwareness: (board, payload) => this.receiveRemoteAwareness(board, payload),
     });
+    this.unsubscribeAccess = this.accessEvents.onEvent((event) => {
+      this.onAccessEvent(event).catch((err: unknown) => this.logger.error({ err, event }, 'access re-check failed'));
+    });
+    if (this.config.ACCESS_RECHECK_MS > 0) {
+      this.recheckTimer = setInterval(() => {
+        this.recheckAll().catch((err: unknown) => this.logger.warn({ err }, 'periodic access re-check failed'));
+      }, this.config.ACCESS_RECHECK_MS);
+      this.recheckTimer.unref();
+    }
   }
 
-  initSocket(socket: Socket, user: SessionUser): void {
+  onModuleDestroy(): void {
+    clearInterval(this.recheckTimer);
+    this.unsubscribeAccess?.();
+  }
+
+  initSocket(socket: Socket, user: SessionUser, token: string): void {
     const state: SocketState = {
       user,
-      identity: { id: user.id, name: user.displayName, color: colorOf(user.id) },
+      token,
+      identity: identityOf(user),
       joined: new Map(),
       tokens: this.config.RATE_LIMIT_BURST,
       refilledAt: Date.now(),
     };
     socket.data = state;
+    const sockets = this.socketsByUser.get(user.id) ?? new Set();
+    sockets.add(socket);
+    this.socketsByUser.set(user.id, sockets);
     this.metrics.sockets.inc();
   }
 
@@ -118,7 +149,7 @@ export class SyncService {
     const { boardId } = parsed.data;
     const already = state.joined.get(boardId);
     if (already) return { ok: true, role: already.role };
-    const role = await this.boards.roleOf(boardId, state.user.id);
+    const { role } = await this.boards.accessOf(boardId, state.user.id);
     if (!role) return this.refuse('not_found');
     let board: LoadedBoard;
     try {
@@ -155,6 +186,9 @@ export class SyncService {
     const state = socket.data as SocketState | undefined;
     if (!state?.joined) return;
     this.metrics.sockets.dec();
+    const sockets = this.socketsByUser.get(state.user.id);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.socketsByUser.delete(state.user.id);
     for (const boardId of [...state.joined.keys()]) await this.leaveBoard(socket, boardId);
   }
 
@@ -195,22 +229,16 @@ export class SyncService {
     }
   }
 
-  /** The write path: apply (validates), append to the durable log, then forward. */
+  /**
+   * The write path: inspect what the update would change, refuse it whole if any change breaks
+   * the schema, the user's permissions or a stage gate; otherwise apply, append to the durable
+   * log with its audit facts, ack, forward, and queue the audit row.
+   */
   private async write(socket: Socket, joined: JoinedBoard, update: Uint8Array): Promise<void> {
     const { board } = joined;
-    if (joined.role === 'viewer') {
-      // A viewer's step 2 is welcome as long as it brings nothing new.
-      let changes: boolean;
-      try {
-        changes = updateWouldChange(board.doc, update);
-      } catch {
-        throw new Refusal('invalid');
-      }
-      if (changes) throw new Refusal('forbidden');
-      return;
-    }
+    const state = stateOf(socket);
     if (board.bytes + update.byteLength > this.config.MAX_BOARD_BYTES) throw new Refusal('too_large');
-    // The schema is checked before the update touches the document, so a refused update leaves nothing behind.
+    // Everything is checked before the update touches the document, so a refused update leaves nothing behind.
     let changes: UpdateChange[];
     try {
       changes = inspectUpdate(board.doc, update);
@@ -218,22 +246,139 @@ export class SyncService {
       if (err instanceof UpdateRejection) throw new Refusal('invalid', { path: err.path, reason: err.reason });
       throw new Refusal('invalid');
     }
+    const actor = { userId: state.user.id, orgId: state.user.orgId, role: joined.role };
+    const forbidden = forbiddenChange(board.doc, changes, actor);
+    if (forbidden) throw new Refusal('forbidden', { path: forbidden.path, reason: forbidden.reason });
+    if (changes.length === 0 && joined.role === 'viewer') {
+      // A viewer's step 2 is welcome as long as it brings nothing new.
+      let grows: boolean;
+      try {
+        grows = updateWouldChange(board.doc, update);
+      } catch {
+        throw new Refusal('invalid');
+      }
+      if (grows) throw new Refusal('forbidden', { reason: 'viewer_read_only' });
+      return;
+    }
     const [gate] = refusedStageMoves(board.doc, update, changes);
     if (gate) throw new Refusal('gate_failed', { path: `projects/${gate.projectId}/stage`, conditions: gate.conditions });
+    const before = changes.length > 0 ? auditBefore(board.doc, changes) : undefined;
     const applied = applyClientUpdate(board.doc, update, socket.id);
     if (!applied.ok) throw new Refusal('invalid');
     if (!applied.changed) return;
+    const facts = before && auditFacts(before, board.doc, actor, new Date());
+    let logId;
     try {
-      const id = await this.log.append(board.id, update, this.instanceId);
-      board.noteLogged(id, update.byteLength);
+      logId = await this.log.append(board.id, update, this.instanceId, facts && JSON.stringify(facts));
+      board.noteLogged(logId, update.byteLength);
     } catch (err) {
       // The document in memory holds the update but the log does not; the client keeps it unacked
       // and sends it again after it reconnects.
       this.logger.error({ err, boardId: board.id }, 'update log append failed');
       throw new Refusal('unavailable');
     }
+    if (facts) this.audit.enqueue({ boardId: board.id, logId, bytes: update.byteLength, facts });
     this.metrics.updatesIn.inc();
     this.forward(board, encodeSyncUpdate(update), socket.id);
+  }
+
+  /** Re-checks the sockets an access change concerns; see AccessEventsService. */
+  private async onAccessEvent(event: AccessEvent): Promise<void> {
+    if (event.kind === 'user') {
+      await Promise.all([...(this.socketsByUser.get(event.userId) ?? [])].map((socket) => this.recheckSocket(socket, true)));
+      return;
+    }
+    const board = this.store.get(event.boardId);
+    if (!board || !this.namespace) return;
+    const sockets = [...board.sockets].map((id) => this.namespace?.sockets.get(id)).filter((s): s is Socket => s !== undefined);
+    await Promise.all(sockets.map((socket) => this.recheckBoard(socket, event.boardId)));
+  }
+
+  /**
+   * Every socket, now and then, in case an access message was missed (Redis unreachable for a
+   * while): one session lookup per session and one role lookup per user and board, however many
+   * sockets share them.
+   */
+  private async recheckAll(): Promise<void> {
+    const byToken = new Map<string, Socket[]>();
+    for (const sockets of this.socketsByUser.values()) {
+      for (const socket of sockets) {
+        const list = byToken.get(stateOf(socket).token) ?? [];
+        list.push(socket);
+        byToken.set(stateOf(socket).token, list);
+      }
+    }
+    const roles = new Map<string, BoardRole | null>();
+    for (const [token, sockets] of byToken) {
+      const user = await this.auth.userFromToken(token);
+      for (const socket of sockets) {
+        if (!user) {
+          await this.revoke(socket);
+          continue;
+        }
+        const state = stateOf(socket);
+        state.user = user;
+        state.identity = identityOf(user);
+        for (const boardId of [...state.joined.keys()]) {
+          const key = `${user.id}\n${boardId}`;
+          if (!roles.has(key)) roles.set(key, (await this.boards.accessOf(boardId, user.id)).role);
+          await this.applyRole(socket, boardId, roles.get(key) ?? null);
+        }
+      }
+    }
+  }
+
+  /**
+   * With `session`, first checks that the socket's session still stands (revoked, expired or the
+   * account disabled → the socket is told and disconnected) and refreshes the user; then the
+   * role on every joined board.
+   */
+  private async recheckSocket(socket: Socket, session: boolean): Promise<void> {
+    const state = stateOf(socket);
+    if (!socket.connected || !state?.joined) return;
+    if (session) {
+      const user = await this.auth.userFromToken(state.token);
+      if (!user) {
+        await this.revoke(socket);
+        return;
+      }
+      state.user = user;
+      state.identity = identityOf(user);
+    }
+    for (const boardId of [...state.joined.keys()]) await this.recheckBoard(socket, boardId);
+  }
+
+  /** The session is gone: every joined board is left and told, and the socket disconnected. */
+  private async revoke(socket: Socket): Promise<void> {
+    const state = stateOf(socket);
+    for (const boardId of [...state.joined.keys()]) {
+      await this.leaveBoard(socket, boardId);
+      socket.emit(SyncEvent.access, boardId, { role: null } satisfies AccessChange);
+    }
+    socket.disconnect(true);
+    this.logger.info({ userId: state.user.id }, 'session no longer valid; socket disconnected');
+  }
+
+  private async recheckBoard(socket: Socket, boardId: string): Promise<void> {
+    const state = stateOf(socket);
+    if (!state?.joined.has(boardId)) return;
+    const { role } = await this.boards.accessOf(boardId, state.user.id);
+    await this.applyRole(socket, boardId, role);
+  }
+
+  private async applyRole(socket: Socket, boardId: string, role: BoardRole | null): Promise<void> {
+    const state = stateOf(socket);
+    const joined = state.joined.get(boardId);
+    if (!joined) return;
+    if (!role) {
+      await this.leaveBoard(socket, boardId);
+      socket.emit(SyncEvent.access, boardId, { role: null } satisfies AccessChange);
+      this.logger.info({ userId: state.user.id, boardId }, 'access removed; socket left the board');
+    } else if (role !== joined.role) {
+      joined.role = role;
+      socket.emit(SyncEvent.access, boardId, { role } satisfies AccessChange);
+      this.logger.info({ userId: state.user.id, boardId, role }, 'role changed on an open socket');
+    }
   }
 
   private answerStep1(socket: Socket, board: LoadedBoard, stateVector: Uint8Array): void {
@@ -263,7 +408,10 @@ export class SyncService {
     const { board } = joined;
     const accepted = entries.filter((entry) => {
       const owner = board.awarenessOwners.get(entry.clientId);
-      if (owner !== undefined && owner !== socket.id) return false;
+      // A client id announced through another instance may be taken over only by the same user
+      // (the same tab, reconnected here after that instance went away).
+      const sameUser = owner === REMOTE_OWNER && remoteUserOf(board, entry.clientId) === state.user.id;
+      if (owner !== undefined && owner !== socket.id && !sameUser) return false;
       board.awarenessOwners.set(entry.clientId, socket.id);
       joined.awarenessClients.add(entry.clientId);
       // The identity is the server's, whatever the client claimed.
@@ -275,16 +423,32 @@ export class SyncService {
     this.queueAwareness(board, accepted.map((entry) => entry.clientId), 'local');
   }
 
+  /**
+   * Awareness relayed by another instance: its client ids are marked as owned remotely, so no
+   * socket here can take them over; entries for a client id a socket here owns are dropped.
+   */
   private receiveRemoteAwareness(board: LoadedBoard, payload: Uint8Array): void {
-    let clientIds: number[];
+    let entries;
     try {
-      clientIds = decodeAwarenessUpdate(payload).map((entry) => entry.clientId);
-      applyAwarenessUpdate(board.awareness, payload, 'remote');
+      entries = decodeAwarenessUpdate(payload);
     } catch (err) {
       this.logger.warn({ err, boardId: board.id }, 'bad awareness update from another instance');
       return;
     }
-    this.queueAwareness(board, clientIds, 'remote');
+    const accepted = entries.filter((entry) => {
+      const owner = board.awarenessOwners.get(entry.clientId);
+      if (owner !== undefined && owner !== REMOTE_OWNER) return false;
+      if (entry.state !== null) board.awarenessOwners.set(entry.clientId, REMOTE_OWNER);
+      return true;
+    });
+    if (accepted.length === 0) return;
+    try {
+      applyAwarenessUpdate(board.awareness, encodeAwarenessUpdate(accepted), 'remote');
+    } catch (err) {
+      this.logger.warn({ err, boardId: board.id }, 'bad awareness update from another instance');
+      return;
+    }
+    this.queueAwareness(board, accepted.map((entry) => entry.clientId), 'remote');
   }
 
   /** Coalesces awareness changes per board for AWARENESS_THROTTLE_MS, then relays them once. */
@@ -350,6 +514,15 @@ function asBytes(data: unknown): Uint8Array | null {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return null;
+}
+
+function remoteUserOf(board: LoadedBoard, clientId: number): unknown {
+  const state = board.awareness.getStates().get(clientId) as { user?: { id?: unknown } } | undefined;
+  return state?.user?.id;
+}
+
+function identityOf(user: SessionUser): AwarenessUser {
+  return { id: user.id, name: user.displayName, color: colorOf(user.id), orgId: user.orgId };
 }
 
 function colorOf(userId: string): string {

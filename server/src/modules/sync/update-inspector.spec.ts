@@ -180,7 +180,22 @@ describe(inspectUpdate.name, () => {
     const afterFirst = Y.encodeStateVector(other);
     (project(other).get('title') as Y.Text).insert(1, 'B');
     void base;
-    expect(rejection(() => inspectUpdate(server, Y.encodeStateAsUpdate(other, afterFirst)))).toEqual({ reason: 'unresolvable', path: '' });
+    expect(rejection(() => inspectUpdate(server, Y.encodeStateAsUpdate(other, afterFirst)))).toEqual({ reason: 'missing_dependency', path: '' });
+  });
+
+  it('refuses a delete of content the document does not have yet (it would wait and hit it unchecked)', () => {
+    const { server, client } = setup();
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(client));
+    const before = Y.encodeStateVector(other);
+    project(other).set('startDate', '2026-04-01');
+    const unknown = Y.encodeStateAsUpdate(other, before);
+    const afterSet = Y.encodeStateVector(other);
+    project(other).delete('startDate');
+    // Only the deletion, of an entry the server never received.
+    const deletion = Y.encodeStateAsUpdate(other, afterSet);
+    void unknown;
+    expect(rejection(() => inspectUpdate(server, deletion))).toEqual({ reason: 'missing_dependency', path: '' });
   });
 
   it('lets through, as Yjs drops them, writes into a project another client deleted meanwhile', () => {

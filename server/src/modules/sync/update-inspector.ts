@@ -1,17 +1,13 @@
-import { BOARD_ROOTS, resolveSchemaNode, SchemaNode } from '@gongjian/shared';
+import { BOARD_ROOTS, type DocChange, resolveSchemaNode, SchemaNode } from '@gongjian/shared';
 import * as Y from 'yjs';
 
 /** One effect of an update on the board document, located by its path (`['projects', 'p1', 'stage']`). */
-export type UpdateChange =
-  | { kind: 'set'; path: string[]; value: unknown }
-  | { kind: 'create'; path: string[]; container: 'map' | 'text' }
-  | { kind: 'text'; path: string[] }
-  | { kind: 'delete'; path: string[] };
+export type UpdateChange = DocChange;
 
 /** Why an update was refused, with the path it concerns. */
 export class UpdateRejection extends Error {
   constructor(
-    readonly reason: 'unknown_root' | 'unknown_key' | 'wrong_type' | 'invalid_value' | 'missing_key' | 'unresolvable',
+    readonly reason: 'unknown_root' | 'unknown_key' | 'wrong_type' | 'invalid_value' | 'missing_key' | 'unresolvable' | 'missing_dependency',
     readonly path: string,
   ) {
     super(`${reason} at ${path || '/'}`);
@@ -31,15 +27,33 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
   const { structs, ds } = Y.decodeUpdate(update);
   const own = new Set<Y.Item>();
   const ownByClient = new Map<number, Y.Item[]>();
+  const state = (client: number) => Y.getState(doc.store, client);
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
+    // Already in the document (an update sent twice, or a step 2 overlapping what arrived meanwhile): no change.
+    if (struct.id.clock + struct.length <= state(struct.id.client)) continue;
     own.add(struct);
     const list = ownByClient.get(struct.id.client) ?? [];
     list.push(struct);
     ownByClient.set(struct.id.client, list);
   }
   for (const list of ownByClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
-  const state = (client: number) => Y.getState(doc.store, client);
+  // Structs that would wait for missing ones (a gap in a client's clock: an earlier update of that
+  // client was refused) would be logged unchecked and integrate later, so they are refused.
+  const byClient = new Map<number, Array<Y.Item | Y.GC>>();
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item) && !(struct instanceof Y.GC)) continue; // a Skip is a gap
+    const list = byClient.get(struct.id.client) ?? [];
+    list.push(struct);
+    byClient.set(struct.id.client, list);
+  }
+  for (const [client, list] of byClient) {
+    let next = state(client);
+    for (const struct of list.sort((a, b) => a.id.clock - b.id.clock)) {
+      if (struct.id.clock > next) throw new UpdateRejection('missing_dependency', '');
+      next = Math.max(next, struct.id.clock + struct.length);
+    }
+  }
   const locations = new Map<Y.Item, Location | null>();
 
   /** The integrated or incoming struct that holds `id`, or null when neither has it. */
@@ -75,6 +89,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
       location = { parent: [item.parent], key: item.parentSub };
     } else if (item.parent instanceof Y.ID) {
       const parent = findStruct(item.parent);
+      if (parent === null) throw new UpdateRejection('missing_dependency', '');
       // Yjs drops what is written into a deleted or collected container; so do we.
       const path = parent instanceof Y.Item && !(parent.deleted && !own.has(parent)) ? containerPath(parent) : null;
       location = path && { parent: path, key: item.parentSub };
@@ -126,6 +141,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
 
   for (const [client, ranges] of ds.clients) {
     for (const range of ranges) {
+      // Deleting what the document doesn't have yet would wait and hit it, unchecked, when it comes.
+      const known = Math.max(state(client), ...(byClient.get(client) ?? []).map((struct) => struct.id.clock + struct.length));
+      if (range.len > 0 && range.clock + range.len > known) throw new UpdateRejection('missing_dependency', '');
       const end = Math.min(range.clock + range.len, state(client));
       let clock = range.clock;
       while (clock < end) {

@@ -1,0 +1,2 @@
+export * from './board-members.svelte';
+export { default as MembersPanel } from './MembersPanel.svelte';

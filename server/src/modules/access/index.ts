@@ -1,0 +1,2 @@
+export * from './access-events.service';
+export * from './access.module';
