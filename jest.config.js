@@ -18,7 +18,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/'],
   moduleNameMapper: { '^@gongjian/shared$': '<rootDir>/shared/src/index.ts' },
   roots: ['<rootDir>/shared/src', '<rootDir>/server/src', '<rootDir>/client/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/test/integration/**/*.test.ts'],
+  testMatch: ['**/*.spec.ts', '**/test/{integration,fault,fuzz,attack,convergence}/**/*.test.ts'],
   testTimeout: 60000,
   // Integration suites start server processes and share two cores; run them one at a time.
   maxWorkers: process.env.JEST_WORKERS ?? 2,
