@@ -158,6 +158,15 @@ async function signInAt(page, baseUrl, username, path = `/boards/${BOARD_ID}`) {
   await page.locator('.kanban').waitFor();
 }
 
+/** Opens `path` signed out and signs in there; waits for the sign-in form to give way. */
+async function signInTo(page, baseUrl, username, password, path = '/') {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('.app-header').waitFor();
+}
+
 function planningCards(page) {
   return page.locator('[data-stage="planning"] .card');
 }
@@ -586,6 +595,243 @@ async function main() {
       assert((await page.getByText('您已被移出此看板。').count()) === 0, 'a revoked session reads as a removal');
     });
 
+    await check(
+      '(j) a coordinator renames a project and finds the change in 变更记录 under their name; the project filter and the project’s details show it',
+      async () => {
+        const page = await newPage(browser);
+        pages.push(page);
+        await signInAt(page, base, 'coord');
+        await waitUntil('the status 已保存', async () => (await statusText(page)) === '已保存');
+        const card = page.locator('.card[data-project-id="lx-12"]');
+        const before = await card.locator('textarea').inputValue();
+        const renamed = `${before}（第二季）`;
+        await card.locator('textarea').click();
+        await page.keyboard.press('End');
+        await page.keyboard.type('（第二季）');
+        await waitUntil('the new title saved', async () => (await statusText(page)) === '已保存');
+
+        await page.getByRole('button', { name: '变更记录' }).click();
+        const panel = page.getByRole('dialog', { name: '变更记录' });
+        const record = panel.locator('.record').filter({ hasText: renamed }).first();
+        await record.waitFor();
+        const text = (await record.textContent()) ?? '';
+        assert(
+          text.includes('崇安寺街道 · 赵协调员'),
+          `the record does not name the coordinator: ${JSON.stringify(text)}`,
+        );
+        assert(text.includes('修改了名称'), `the record does not say what changed: ${JSON.stringify(text)}`);
+        await panel.getByRole('heading', { name: /^今天/ }).waitFor();
+
+        // Another project's trail (nothing was changed there) leaves the rename out.
+        await panel.getByLabel('项目').selectOption('lx-01');
+        await panel.getByText('没有符合筛选条件的变更记录。').waitFor();
+        assert((await panel.locator('.record').count()) === 0, 'records of another project are shown');
+        await panel.getByLabel('项目').selectOption('lx-12');
+        await record.waitFor();
+        const projects = await panel.locator('.record .project').allTextContents();
+        assert(
+          projects.length > 0 && projects.every((title) => title.trim() === renamed),
+          `the project filter shows ${JSON.stringify(projects)}`,
+        );
+        await panel.getByLabel('人员').selectOption({ label: '崇安寺街道 · 赵协调员' });
+        await record.waitFor();
+        await page.screenshot({ path: join(RESULTS_DIR, 'audit-desktop.png') });
+        await page.keyboard.press('Escape');
+        await waitUntil('the panel closes on Escape', async () => (await page.getByRole('dialog').count()) === 0);
+
+        // The project's details show its recent changes and open the trail filtered by it.
+        await card.getByRole('button', { name: /的详情/ }).click();
+        const drawer = page.getByRole('dialog');
+        const recent = drawer.locator('.project-audit .record').filter({ hasText: '崇安寺街道 · 赵协调员' }).first();
+        await recent.waitFor();
+        assert(((await recent.textContent()) ?? '').includes('修改了名称'), 'the details show no change of the title');
+        await drawer.locator('.project-audit').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(RESULTS_DIR, 'audit-project-drawer.png') });
+        await drawer.getByRole('button', { name: /查看该项目的全部变更记录/ }).click();
+        await panel.waitFor();
+        assert(
+          (await panel.getByLabel('项目').inputValue()) === 'lx-12',
+          'the trail does not open filtered by the project',
+        );
+        await panel.locator('.record').filter({ hasText: renamed }).first().waitFor();
+
+        const phone = await newPage(browser, PHONE);
+        pages.push(phone);
+        await signInAt(phone, base, 'youth');
+        await phone.getByRole('button', { name: '变更记录' }).click();
+        const phonePanel = phone.getByRole('dialog', { name: '变更记录' });
+        await phonePanel.locator('.record').filter({ hasText: renamed }).first().waitFor();
+        const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+        await phone.screenshot({ path: join(RESULTS_DIR, 'audit-phone.png') });
+      },
+    );
+
+    await check('(k) an administrator creates an organization and a user in it; the new user signs in', async () => {
+      const orgName = 'E2E 江海街道工会分会';
+      const admin = await newPage(browser);
+      pages.push(admin);
+      await signInTo(admin, base, 'admin', PASSWORD);
+      await admin.getByRole('link', { name: '系统管理', exact: true }).click();
+      await admin.getByRole('heading', { name: '系统管理', level: 1 }).waitFor();
+
+      await admin.getByRole('link', { name: '群团组织' }).click();
+      await admin.getByRole('button', { name: '新建组织', exact: true }).click();
+      const orgForm = admin.getByRole('dialog', { name: '新建组织' });
+      // Nothing filled in: each missing field is named, translated.
+      await orgForm.getByRole('button', { name: '创建组织' }).click();
+      const orgAlert = orgForm.getByRole('alert');
+      await orgAlert.waitFor();
+      const orgAlertText = (await orgAlert.textContent()) ?? '';
+      assert(
+        orgAlertText.includes('组织名称：') && orgAlertText.includes('所属区域：'),
+        `the refusal does not name the fields: ${JSON.stringify(orgAlertText)}`,
+      );
+      await orgForm.getByLabel('组织名称').fill(orgName);
+      await orgForm.getByLabel('组织类型').selectOption({ label: '工会' });
+      await orgForm.getByLabel('所属区域').selectOption('jianghai');
+      await orgForm.getByRole('button', { name: '创建组织' }).click();
+      await admin
+        .getByRole('status')
+        .filter({ hasText: `已创建组织“${orgName}”。` })
+        .waitFor();
+      await admin.locator('[data-region-id="jianghai"]').getByText(orgName, { exact: true }).waitFor();
+      await admin.screenshot({ path: join(RESULTS_DIR, 'admin-orgs-desktop.png') });
+
+      await admin.getByRole('link', { name: '用户', exact: true }).click();
+      await admin.getByRole('button', { name: '新建用户' }).click();
+      const userForm = admin.getByRole('dialog', { name: '新建用户' });
+      await userForm.getByLabel('用户名').fill('e2e-member');
+      await userForm.getByLabel('显示名称').fill('江海街道 · E2E 成员');
+      await userForm.getByLabel('所属单位').selectOption({ label: orgName });
+      await userForm.getByLabel('初始密码').fill('e2e-member');
+      // The shared policy, live and translated: too simple, and the username itself.
+      const issues = userForm.locator('.password-issues li');
+      await waitUntil('the live password feedback', async () =>
+        (await issues.allTextContents()).includes('密码不能与用户名相同。'),
+      );
+      await userForm.getByRole('button', { name: '创建用户' }).click();
+      await userForm.getByRole('alert').filter({ hasText: '初始密码：密码不能与用户名相同。' }).waitFor();
+      await admin.screenshot({ path: join(RESULTS_DIR, 'admin-user-invalid-desktop.png') });
+      assert((await userForm.getByLabel('显示名称').inputValue()) === '江海街道 · E2E 成员', 'the form lost a field');
+      await userForm.getByLabel('初始密码').fill('Jianghai-2026');
+      await userForm.locator('.password-issues').getByText('符合密码要求').waitFor();
+      await userForm.getByRole('button', { name: '创建用户' }).click();
+      await admin.getByRole('status').filter({ hasText: '已创建用户“江海街道 · E2E 成员”（e2e-member）。' }).waitFor();
+      const row = admin.locator('[data-username="e2e-member"]');
+      assert(((await row.textContent()) ?? '').includes(orgName), 'the new user’s row does not name the organization');
+
+      // Created again: the username is taken, said in words, and nothing typed is lost.
+      await admin.getByRole('button', { name: '新建用户' }).click();
+      await userForm.getByLabel('用户名').fill('e2e-member');
+      await userForm.getByLabel('显示名称').fill('重名的用户');
+      await userForm.getByLabel('初始密码').fill('Jianghai-2026');
+      await userForm.getByRole('button', { name: '创建用户' }).click();
+      await userForm.getByRole('alert').filter({ hasText: '该用户名已被使用，请换一个。' }).waitFor();
+      assert((await userForm.getByLabel('显示名称').inputValue()) === '重名的用户', 'the refused form was emptied');
+      await admin.keyboard.press('Escape');
+
+      const member = await newPage(browser);
+      pages.push(member);
+      await signInTo(member, base, 'e2e-member', 'Jianghai-2026');
+      await member.locator('.app-header').getByText('江海街道 · E2E 成员').waitFor();
+      assert(
+        (await member.getByRole('link', { name: '系统管理', exact: true }).count()) === 0,
+        'a new member sees the admin link',
+      );
+
+      const phone = await newPage(browser, PHONE);
+      pages.push(phone);
+      await signInTo(phone, base, 'admin', PASSWORD, '/admin/orgs');
+      await phone.locator('[data-region-id="jianghai"]').getByText(orgName, { exact: true }).waitFor();
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+      await phone.screenshot({ path: join(RESULTS_DIR, 'admin-orgs-phone.png') });
+      await phone.goto(`${base}/admin/users`);
+      await phone.locator('[data-username="e2e-member"]').waitFor();
+      await phone.screenshot({ path: join(RESULTS_DIR, 'admin-users-phone.png') });
+    });
+
+    await check(
+      '(l) someone who is not an administrator has no admin link and is refused the admin pages',
+      async () => {
+        const page = await newPage(browser);
+        pages.push(page);
+        await signInTo(page, base, 'youth', PASSWORD);
+        await page.getByRole('link', { name: /共青团梁溪区委 · 李团/ }).waitFor();
+        assert(
+          (await page.getByRole('link', { name: '系统管理', exact: true }).count()) === 0,
+          'a non-administrator sees the admin link',
+        );
+        for (const path of ['/admin', '/admin/users', '/admin/regions']) {
+          await page.goto(`${base}${path}`);
+          await page.getByRole('heading', { name: '无权访问' }).waitFor();
+          assert((await page.locator('.admin-page').count()) === 0, `${path} shows the administration`);
+        }
+        const asYouth = await apiAs(base, 'youth');
+        const refused = await asYouth('POST', '/api/orgs', { name: '越权组织', kind: 'other', regionId: 'wuxi' });
+        assert(
+          refused.status === 403 && refused.body?.code === 'forbidden',
+          `creating an org answered ${refused.status}`,
+        );
+      },
+    );
+
+    await check(
+      '(m) a user changes their password on the account page and signs in with the new one; signing out everywhere ends every session',
+      async () => {
+        const asAdmin = await apiAs(base, 'admin');
+        const created = await asAdmin('POST', '/api/users', {
+          username: 'e2e-password',
+          displayName: 'E2E 改密码的人',
+          orgId: 'jianghai-women',
+          password: 'Initial-pass1',
+        });
+        assert(created.status === 201 || created.status === 200, `creating the user answered ${created.status}`);
+        const page = await newPage(browser);
+        pages.push(page);
+        await signInTo(page, base, 'e2e-password', 'Initial-pass1');
+        await page.getByRole('link', { name: 'E2E 改密码的人' }).click();
+        await page.getByRole('heading', { name: '我的账号' }).waitFor();
+
+        await page.getByLabel('当前密码').fill('Initial-pass1');
+        await page.getByLabel('新密码', { exact: true }).fill('short');
+        await page.locator('.password-issues').getByText('密码至少需要 10 个字符。').waitFor();
+        await page.getByLabel('新密码', { exact: true }).fill('Changed-pass2');
+        await page.locator('.password-issues').getByText('符合密码要求').waitFor();
+        await page.getByLabel('再次输入新密码').fill('Changed-pass3');
+        await page.getByText('两次输入的新密码不一致。').first().waitFor();
+        await page.getByLabel('再次输入新密码').fill('Changed-pass2');
+        await page.getByRole('button', { name: '修改密码' }).click();
+        await page.getByRole('status').filter({ hasText: '密码已修改。' }).waitFor();
+        await page.screenshot({ path: join(RESULTS_DIR, 'account-desktop.png'), fullPage: true });
+
+        await page.getByRole('button', { name: '退出', exact: true }).click();
+        await page.getByLabel('用户名').fill('e2e-password');
+        await page.getByLabel('密码').fill('Initial-pass1');
+        await page.getByRole('button', { name: '登录' }).click();
+        await page.getByRole('alert').filter({ hasText: '用户名或密码错误。' }).waitFor();
+        await page.getByLabel('密码').fill('Changed-pass2');
+        await page.getByRole('button', { name: '登录' }).click();
+        await page.getByRole('heading', { name: '我的账号' }).waitFor();
+
+        const phone = await newPage(browser, PHONE);
+        pages.push(phone);
+        await signInTo(phone, base, 'e2e-password', 'Changed-pass2', '/account');
+        await phone.getByRole('heading', { name: '我的账号' }).waitFor();
+        const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+        await phone.screenshot({ path: join(RESULTS_DIR, 'account-phone.png') });
+
+        await page.getByRole('button', { name: '在所有设备上退出' }).click();
+        await page.getByRole('button', { name: '全部退出' }).click();
+        await page.getByLabel('用户名').waitFor();
+        assert(new URL(page.url()).pathname === '/', `signing out everywhere left the page at ${page.url()}`);
+        await phone.reload();
+        await phone.getByLabel('用户名').waitFor();
+      },
+    );
+
     await check('a board that does not exist shows the translated error, not an empty board', async () => {
       await union.goto(`${base}/boards/no-such-board`);
       const alert = union.getByRole('alert');
@@ -597,9 +843,10 @@ async function main() {
 
     await check('no errors or warnings in any page’s console', async () => {
       const problems = pages.flatMap((page) => page.problems);
-      // The browser reports the expected refusals by itself: a wrong password, the board that isn't there.
+      // The browser reports the expected refusals by itself: a wrong password, the board that isn't there,
+      // a username that is taken.
       const unexpected = problems.filter(
-        (p) => !/Failed to load resource: the server responded with a status of (401|404)/.test(p),
+        (p) => !/Failed to load resource: the server responded with a status of (401|404|409)/.test(p),
       );
       assert(unexpected.length === 0, unexpected.join('\n'));
     });

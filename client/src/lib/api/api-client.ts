@@ -1,7 +1,7 @@
 import { CSRF_COOKIE, CSRF_HEADER, isErrorCode } from '@gongjian/shared';
-import { ApiError } from './api-error';
+import { ApiError, type ErrorDetail } from './api-error';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The session's CSRF token from its readable cookie (set at login and by `/api/auth/me`). */
 function csrfToken(): string | null {
@@ -46,6 +46,21 @@ async function errorCodeOf(response: Response): Promise<unknown> {
   return data !== null && typeof data === 'object' && 'code' in data ? data.code : null;
 }
 
+/** The `details` of an error body that names refused fields (`[{path, message}]`); others are left out. */
+function detailsOf(data: unknown): ErrorDetail[] {
+  if (data === null || typeof data !== 'object' || !('details' in data) || !Array.isArray(data.details)) return [];
+  return data.details.flatMap((detail: unknown) =>
+    detail !== null &&
+    typeof detail === 'object' &&
+    'path' in detail &&
+    'message' in detail &&
+    typeof detail.path === 'string' &&
+    typeof detail.message === 'string'
+      ? [{ path: detail.path, message: detail.message }]
+      : [],
+  );
+}
+
 /**
  * Calls the REST API with the session cookie; throws `ApiError` with the server's code. Every
  * request but a GET carries the CSRF token from its cookie; when the server refuses it (the
@@ -67,7 +82,11 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const code = data !== null && typeof data === 'object' && 'code' in data ? data.code : null;
-    throw new ApiError(isErrorCode(code) ? code : response.status >= 500 ? 'unavailable' : 'internal', response.status);
+    throw new ApiError(
+      isErrorCode(code) ? code : response.status >= 500 ? 'unavailable' : 'internal',
+      response.status,
+      detailsOf(data),
+    );
   }
   return data as T;
 }

@@ -1,1 +1,2 @@
 export * from './org-directory.svelte';
+export * from './user-directory.svelte';

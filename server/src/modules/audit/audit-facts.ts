@@ -105,11 +105,14 @@ export function auditFacts(before: AuditBefore, after: Y.Doc, actor: { userId: s
   };
 }
 
-/** Inside a created map, only the map counts; text typed in one place counts once. */
+/** Inside a created map, only the map counts; text typed in one place counts once; a replaced value is one change. */
 function significant(changes: readonly DocChange[]): DocChange[] {
   const created = new Set(changes.filter((c) => c.kind === 'create').map((c) => c.path.join('/')));
+  // Setting a key deletes the value it replaces: one change, not two.
+  const written = new Set(changes.filter((c) => c.kind === 'set' || c.kind === 'create').map((c) => c.path.join('/')));
   const seen = new Set<string>();
   return changes.filter((change) => {
+    if (change.kind === 'delete' && written.has(change.path.join('/'))) return false;
     for (let length = change.path.length - 1; length > 0; length--) {
       if (created.has(change.path.slice(0, length).join('/'))) return false;
     }
