@@ -50,6 +50,16 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   serveClient(app, config, logger);
 
   await app.listen(config.PORT, config.HOST);
+  // Idle keep-alive connections outlive a load balancer's (60 s) and a client's, so a request is
+  // never sent on a connection the server is closing at that moment.
+  const httpServer = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+  // socket.io answers its own HTTP requests (handshakes, polling, errors) before Express sees
+  // them; they get nosniff too. Added after listen: socket.io re-chains earlier listeners.
+  app.getHttpServer().prependListener('request', (_request: unknown, response: { setHeader(name: string, value: string): void }) => {
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+  });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://127.0.0.1:${port}`;

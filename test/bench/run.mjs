@@ -23,16 +23,24 @@ import { Cleanup, requireBuild } from './lib/infra.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { formatTable, ms } from './lib/stats.mjs';
 import * as syncSmoke from './scenarios/sync-smoke.mjs';
+import { SUITE } from './scenarios/suite.mjs';
+import { runFigureScenario } from './lib/figure-runner.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCENARIOS = { 'sync-smoke': syncSmoke };
+const SCENARIOS = { 'sync-smoke': syncSmoke, ...SUITE };
 
 function usage() {
   const lines = Object.entries(SCENARIOS).map(([name, s]) => `  ${name.padEnd(12)} ${s.description}`);
+  const suite = Object.values(SUITE)
+    .map((s) => `  ${s.name}: ${s.usage}`)
+    .join('\n');
   return (
     `usage: npm run bench -- <scenario> [options]\nscenarios:\n${lines.join('\n')}\n` +
     'options: --duration S --clients N --rate R --warmup S --instances N --target-p99 MS --no-reference\n' +
-    '         --server-node-args "ARGS" --server-log-dir DIR --repeat N --json FILE --strict --timeout S'
+    '         --server-node-args "ARGS" --server-log-dir DIR --repeat N --json FILE --strict --timeout S\n' +
+    'options of s1…s6 (and `all`): --systems gongjian,y-websocket,hocuspocus --no-pin --repeat N --json FILE --strict\n' +
+    '         --server-node-args "ARGS" --server-log-dir DIR, and per scenario:\n' +
+    suite
   );
 }
 
@@ -47,7 +55,7 @@ function parseArgs(argv) {
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     if (eq > 0) args.flags[name] = arg.slice(eq + 1);
-    else if (['list', 'no-reference', 'strict', 'help'].includes(name)) args.flags[name] = true;
+    else if (['list', 'no-reference', 'strict', 'help', 'no-pin'].includes(name)) args.flags[name] = true;
     else if (i + 1 < argv.length) args.flags[name] = argv[++i];
     else throw new Error(`--${name} needs a value`);
   }
@@ -151,6 +159,12 @@ async function main() {
     return 0;
   }
   const name = args.positional[0];
+  if (name === 'all' || SUITE[name]) {
+    const names = name === 'all' ? Object.keys(SUITE) : [name];
+    let code = 0;
+    for (const n of names) code = Math.max(code, await runFigureScenario(SUITE[n], args.flags, { root: ROOT, log }));
+    return code;
+  }
   const scenario = SCENARIOS[name];
   if (!scenario) {
     console.error(name ? `unknown scenario ${name}\n${usage()}` : usage());

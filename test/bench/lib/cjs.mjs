@@ -11,3 +11,4 @@ export const encoding = require('lib0/encoding');
 export const decoding = require('lib0/decoding');
 /** @gongjian/shared, resolved through the workspace link to shared/dist. */
 export const shared = require('@gongjian/shared');
+export const awareness = require('y-protocols/awareness');

@@ -3,10 +3,11 @@
 // registered with `cleanup`, which undoes it in reverse order, once, on success, failure or signal.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -138,8 +139,10 @@ export async function createRedisPrefix(cleanup) {
  * Spawns `node [nodeArgs] script` and waits until `readyUrl` answers 2xx. Killed by cleanup
  * (SIGTERM, then SIGKILL after 10 s). `output()` holds its stdout and stderr.
  */
-export async function startProcess(cleanup, { name, script, env, nodeArgs = [], readyUrl, cwd, logDir }) {
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+export async function startProcess(cleanup, { name, script, env, nodeArgs = [], readyUrl, cwd, logDir, cpus }) {
+  // `cpus` ("1", "0-1"): pinned with taskset (which execs node, so the pid is node's).
+  const argv = [...nodeArgs, script];
+  const child = spawn(cpus ? 'taskset' : process.execPath, cpus ? ['-c', cpus, process.execPath, ...argv] : argv, {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -183,22 +186,70 @@ export async function startProcess(cleanup, { name, script, env, nodeArgs = [], 
 }
 
 /** One instance of the built server (`server/dist/main.js`). */
-export async function startGongjian(cleanup, root, { name, env, nodeArgs, logDir }) {
+export async function startGongjian(cleanup, root, { name, env, nodeArgs, logDir, cpus, probe }) {
   const port = await freePort();
+  const probePort = probe ? await freePort() : undefined;
   const server = await startProcess(cleanup, {
     name,
     script: join(root, 'server/dist/main.js'),
     cwd: root,
-    nodeArgs,
+    nodeArgs: probe ? [...PROBE_ARGS, ...(nodeArgs ?? [])] : nodeArgs,
     logDir,
-    env: { LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    cpus,
+    env: {
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      ...env,
+      PORT: String(port),
+      ...(probe ? { BENCH_PROBE_PORT: String(probePort) } : {}),
+    },
     readyUrl: `http://127.0.0.1:${port}/readyz`,
   });
-  return { ...server, port, url: `http://127.0.0.1:${port}` };
+  return {
+    ...server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    probeUrl: probe ? `http://127.0.0.1:${probePort}/` : undefined,
+  };
+}
+
+/** Node arguments that load the heap / event-loop probe (servers/probe.mjs) into a server. */
+export const PROBE_ARGS = ['--expose-gc', '--import', new URL('../servers/probe.mjs', import.meta.url).href];
+
+/** A Hocuspocus 3.x reference instance (servers/hocuspocus.mjs), with the Redis extension when `redis` is given. */
+export async function startHocuspocus(cleanup, root, { name, redis, nodeArgs, logDir, cpus, probe = true }) {
+  let version;
+  try {
+    // package.json is not among the package's exports: read it beside dist/.
+    const main = require.resolve('@hocuspocus/server', { paths: [root] });
+    version = JSON.parse(readFileSync(join(dirname(main), '..', 'package.json'), 'utf8')).version;
+  } catch {
+    throw new Error(
+      '@hocuspocus/server is not installed (npm install -D @hocuspocus/server@~3.4 @hocuspocus/extension-redis@~3.4)',
+    );
+  }
+  const port = await freePort();
+  const probePort = await freePort();
+  const server = await startProcess(cleanup, {
+    name,
+    script: fileURLToPath(new URL('../servers/hocuspocus.mjs', import.meta.url)),
+    cwd: root,
+    nodeArgs: probe ? [...PROBE_ARGS, ...(nodeArgs ?? [])] : nodeArgs,
+    logDir,
+    cpus,
+    env: {
+      NAME: name,
+      PORT: String(port),
+      BENCH_PROBE_PORT: String(probePort),
+      ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix } : {}),
+    },
+    readyUrl: `http://127.0.0.1:${port}/`,
+  });
+  return { ...server, port, url: `ws://127.0.0.1:${port}`, version, probeUrl: `http://127.0.0.1:${probePort}/` };
 }
 
 /** The y-websocket 2.x reference server (in memory, no persistence), as its `bin/server.cjs` runs it. */
-export async function startYWebsocket(cleanup, root, { name, nodeArgs, logDir }) {
+export async function startYWebsocket(cleanup, root, { name, nodeArgs, logDir, cpus, probe }) {
   let packageJson;
   try {
     packageJson = require.resolve('y-websocket/package.json', { paths: [root] });
@@ -210,16 +261,24 @@ export async function startYWebsocket(cleanup, root, { name, nodeArgs, logDir })
   const version = require(packageJson).version;
   if (!existsSync(script)) throw new Error(`y-websocket ${version} has no bin/server.cjs (need 2.x)`);
   const port = await freePort();
+  const probePort = probe ? await freePort() : undefined;
   const server = await startProcess(cleanup, {
     name,
     script,
     cwd: root,
-    nodeArgs,
+    nodeArgs: probe ? [...PROBE_ARGS, ...(nodeArgs ?? [])] : nodeArgs,
     logDir,
-    env: { HOST: '127.0.0.1', PORT: String(port) },
+    cpus,
+    env: { HOST: '127.0.0.1', PORT: String(port), ...(probe ? { BENCH_PROBE_PORT: String(probePort) } : {}) },
     readyUrl: `http://127.0.0.1:${port}/`,
   });
-  return { ...server, port, url: `ws://127.0.0.1:${port}`, version };
+  return {
+    ...server,
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    version,
+    probeUrl: probe ? `http://127.0.0.1:${probePort}/` : undefined,
+  };
 }
 
 /** POST /api/auth/login; the `gj_sid=…` cookie. */
@@ -233,4 +292,30 @@ export async function login(url, username, password) {
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
   if (!cookie.startsWith('gj_sid=')) throw new Error(`no session cookie from login ${username}`);
   return cookie;
+}
+
+/** POST /api/auth/login; both cookies (`gj_sid=…; gj_csrf=…`), for REST writes and sockets. */
+export async function loginFull(url, username, password) {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status} ${await response.text()}`);
+  const cookies = response.headers.getSetCookie().map((h) => h.split(';')[0]);
+  const sid = cookies.find((c) => c.startsWith('gj_sid='));
+  const csrf = cookies.find((c) => c.startsWith('gj_csrf='));
+  if (!sid || !csrf) throw new Error(`no session or CSRF cookie from login ${username}`);
+  return { cookie: `${sid}; ${csrf}`, sid, csrf: csrf.slice('gj_csrf='.length) };
+}
+
+/** POST /api/boards as the logged-in user (coordinator of the new board); its id. */
+export async function createBoard(url, session, title) {
+  const response = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { cookie: session.cookie, 'content-type': 'application/json', 'x-csrf-token': session.csrf },
+    body: JSON.stringify({ title }),
+  });
+  if (response.status !== 201) throw new Error(`create board failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).id;
 }

@@ -59,6 +59,8 @@ const configSchema = z.object({
   RATE_LIMIT_PER_SEC: int(1).default(100).describe('sustained y messages per socket per second'),
   RATE_LIMIT_BURST: int(1).default(400).describe('burst of y messages a socket may send'),
   ACCESS_RECHECK_MS: int(0).default(60_000).describe('how often every open socket\'s session and roles are re-checked, besides the access messages (0: never)'),
+  AWARENESS_MAX_STATE_BYTES: int(256).default(8 * 1024).describe('largest awareness state (JSON) a socket may announce'),
+  AWARENESS_MAX_CLIENTS: int(1).default(4).describe('awareness client ids one socket may hold on a board (the oldest gives way)'),
   AWARENESS_THROTTLE_MS: int(0).default(50).describe('coalescing window for awareness relay'),
   COMPACT_AFTER_UPDATES: int(1)
     .default(500)
@@ -76,6 +78,12 @@ const configSchema = z.object({
   PROJECTION_MAX_WAIT_MS: int(0)
     .default(3000)
     .describe('under constant edits, project a board at least this often'),
+  REDIS_LOSS_CHECK_MS: int(100)
+    .default(5000)
+    .describe('how often the Redis epoch key is checked for lost data (it is also checked on every reconnect)'),
+  SLOW_CLIENT_MAX_BUFFER_BYTES: int(0)
+    .default(8 * 1024 * 1024)
+    .describe('disconnect a socket once this much (beyond its largest message) waits unsent to it (0: no limit)'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -33,6 +33,10 @@ const pgTypes = {
 export async function openDatabase(options: DatabaseOptions): Promise<{ db: Db; kind: 'postgres' | 'pglite' }> {
   if (options.databaseUrl) {
     const pool = new Pool({ connectionString: options.databaseUrl, types: pgTypes, max: 10 });
+    // An idle pooled connection that PostgreSQL closes (a restart, a failover, a network cut) is
+    // reported on the pool; with no listener Node would throw it and end the process. The pool
+    // drops that connection and the next query opens a new one (or fails, and says so).
+    pool.on('error', () => undefined);
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
   }
   const dir = resolve(options.dataDir, 'pglite');

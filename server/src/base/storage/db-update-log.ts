@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db';
 import { LogId } from './log-id';
-import type { LogEntry, Subscription, UpdateLog } from './update-log';
+import { GapListeners, LogEntry, LogGap, Subscription, UpdateLog } from './update-log';
 
 interface Follower {
   last: LogId;
@@ -19,6 +19,7 @@ interface Follower {
 export class DbUpdateLog implements UpdateLog {
   readonly kind = 'database' as const;
   private readonly followers = new Map<string, Follower>();
+  private readonly gaps = new GapListeners();
 
   constructor(
     private readonly db: Db,
@@ -26,11 +27,17 @@ export class DbUpdateLog implements UpdateLog {
   ) {}
 
   async append(boardId: string, update: Uint8Array, origin: string, audit?: string): Promise<LogId> {
-    const row = await this.db
-      .insertInto('update_log')
-      .values({ board_id: boardId, data: update, origin, audit: audit ?? null })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
+    let row;
+    try {
+      row = await this.db
+        .insertInto('update_log')
+        .values({ board_id: boardId, data: update, origin, audit: audit ?? null })
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+    } catch (err) {
+      this.gaps.emit({ kind: 'append-failed', boardId, update });
+      throw err;
+    }
     const id = { ms: Number(row.seq), seq: 0 };
     const follower = this.followers.get(boardId);
     if (follower) void this.deliver(boardId, follower);
@@ -84,6 +91,10 @@ export class DbUpdateLog implements UpdateLog {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  onGap(listener: (gap: LogGap) => void): () => void {
+    return this.gaps.add(listener);
   }
 
   async close(): Promise<void> {

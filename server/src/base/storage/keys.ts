@@ -3,3 +3,8 @@ export function boardKeys(prefix: string, boardId: string) {
   const tag = `${prefix}{board:${boardId}}`;
   return { log: `${tag}:log`, lock: `${tag}:lock`, projectionLock: `${tag}:projection-lock`, awareness: `${tag}:aw` };
 }
+
+/** Changes whenever Redis loses its data (see RedisUpdateLog); not per board. */
+export function epochKey(prefix: string): string {
+  return `${prefix}epoch`;
+}

@@ -1,11 +1,17 @@
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { boardKeys } from './keys';
+import { boardKeys, epochKey } from './keys';
 import { formatLogId, LogId, parseLogId } from './log-id';
-import type { LogEntry, Subscription, UpdateLog } from './update-log';
+import { GapListeners, LogEntry, LogGap, Subscription, UpdateLog } from './update-log';
 
 const READ_COUNT = 1000;
 const BLOCK_MS = 5000;
+
+export interface RedisUpdateLogOptions {
+  /** How often the epoch key is checked for lost data, besides after every reconnect (ms). */
+  lossCheckMs?: number;
+}
 
 interface Follower {
   boardId: string;
@@ -19,6 +25,12 @@ type RawEntry = [Buffer, Buffer[]];
  * Update log on Redis streams, one stream per board. Every instance follows the boards it has
  * loaded with a single blocking XREAD over all their streams, on a connection of its own;
  * when the set of boards changes, the blocked read is interrupted with CLIENT UNBLOCK.
+ *
+ * Lost data is detected with an epoch: a random value in `<prefix>epoch`, set by the first
+ * instance that finds it missing and remembered by every instance. Checked after every reconnect
+ * of the command connection and every `lossCheckMs`: a missing or different value means Redis lost
+ * what it held (restarted without persistence, flushed, failed over to a replica without it), and
+ * the listeners of `onGap` are told (`data-lost`), as they are of every failed append.
  */
 export class RedisUpdateLog implements UpdateLog {
   readonly kind = 'redis' as const;
@@ -29,6 +41,12 @@ export class RedisUpdateLog implements UpdateLog {
   private closed = false;
   private wake: (() => void) | undefined;
   private readonly loopDone: Promise<void>;
+  private readonly gaps = new GapListeners();
+  /** The epoch this instance knows; undefined until first read. */
+  private epoch: string | undefined;
+  private epochCheck: Promise<void> | undefined;
+  private epochCheckAgain = false;
+  private readonly epochTimer: NodeJS.Timeout;
 
   constructor(
     private readonly redis: Redis,
@@ -36,17 +54,28 @@ export class RedisUpdateLog implements UpdateLog {
     private readonly prefix: string,
     private readonly logger: Logger,
     private readonly onLag?: (lagMs: number) => void,
+    options: RedisUpdateLogOptions = {},
   ) {
     reader.on('ready', () => (this.readerId = undefined));
+    redis.on('ready', () => void this.checkEpoch());
+    this.epochTimer = setInterval(() => void this.checkEpoch(), options.lossCheckMs ?? 5000);
+    this.epochTimer.unref();
+    void this.checkEpoch();
     this.loopDone = this.loop();
   }
 
   async append(boardId: string, update: Uint8Array, origin: string, audit?: string): Promise<LogId> {
     const key = boardKeys(this.prefix, boardId).log;
-    const id =
-      audit === undefined
-        ? await this.redis.xadd(key, '*', 'o', origin, 'u', toBuffer(update))
-        : await this.redis.xadd(key, '*', 'o', origin, 'u', toBuffer(update), 'a', audit);
+    let id;
+    try {
+      id =
+        audit === undefined
+          ? await this.redis.xadd(key, '*', 'o', origin, 'u', toBuffer(update))
+          : await this.redis.xadd(key, '*', 'o', origin, 'u', toBuffer(update), 'a', audit);
+    } catch (err) {
+      this.gaps.emit({ kind: 'append-failed', boardId, update });
+      throw err;
+    }
     return parseLogId(id as string);
   }
 
@@ -94,8 +123,53 @@ export class RedisUpdateLog implements UpdateLog {
     await this.redis.ping();
   }
 
+  onGap(listener: (gap: LogGap) => void): () => void {
+    return this.gaps.add(listener);
+  }
+
+  /** Reads the epoch; tells the gap listeners when it changed. Runs one at a time; a call meanwhile runs it once more. */
+  checkEpoch(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.epochCheck) {
+      this.epochCheckAgain = true;
+      return this.epochCheck;
+    }
+    this.epochCheck = (async () => {
+      do {
+        this.epochCheckAgain = false;
+        try {
+          await this.readEpoch();
+        } catch (err) {
+          if (!this.closed) this.logger.warn({ err }, 'could not check the Redis epoch; will retry');
+        }
+      } while (this.epochCheckAgain && !this.closed);
+    })().finally(() => (this.epochCheck = undefined));
+    return this.epochCheck;
+  }
+
+  private async readEpoch(): Promise<void> {
+    const key = epochKey(this.prefix);
+    let current = await this.redis.get(key);
+    if (current === null) {
+      await this.redis.set(key, randomUUID(), 'NX');
+      current = await this.redis.get(key);
+      if (current === null) return;
+    }
+    if (this.epoch === undefined || this.epoch === current) {
+      this.epoch = current;
+      return;
+    }
+    this.logger.error(
+      { previous: this.epoch, epoch: current },
+      'Redis lost its data (the epoch changed): loaded boards are written again from memory',
+    );
+    this.epoch = current;
+    this.gaps.emit({ kind: 'data-lost' });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.epochTimer);
     this.wake?.();
     this.reader.disconnect();
     await this.loopDone;
@@ -134,7 +208,8 @@ export class RedisUpdateLog implements UpdateLog {
         continue;
       }
       const keys = [...this.followers.keys()];
-      const ids = keys.map((key) => this.followers.get(key)!.lastId);
+      const issued = keys.map((key) => this.followers.get(key)!);
+      const ids = issued.map((follower) => follower.lastId);
       let result: Array<[Buffer, RawEntry[]]> | null;
       try {
         if (this.readerId === undefined) this.readerId = Number(await this.reader.client('ID'));
@@ -154,7 +229,7 @@ export class RedisUpdateLog implements UpdateLog {
         failures += 1;
         if (!isUnblockError(err)) {
           this.logger.warn({ err, failures }, 'stream read failed; retrying');
-          await sleep(Math.min(2000, 50 * 2 ** failures));
+          await sleep(Math.min(1000, 50 * 2 ** failures));
         }
         continue;
       } finally {
@@ -163,8 +238,10 @@ export class RedisUpdateLog implements UpdateLog {
       if (!result) continue;
       const now = Date.now();
       for (const [keyBuffer, rawEntries] of result) {
-        const follower = this.followers.get(keyBuffer.toString());
-        if (!follower || rawEntries.length === 0) continue;
+        const key = keyBuffer.toString();
+        const follower = this.followers.get(key);
+        // A board followed anew while the read was out (from another id) reads on from its own id.
+        if (!follower || follower !== issued[keys.indexOf(key)] || rawEntries.length === 0) continue;
         const entries = rawEntries.map(parseEntry);
         follower.lastId = formatLogId(entries[entries.length - 1].id);
         this.onLag?.(Math.max(0, now - entries[0].id.ms));

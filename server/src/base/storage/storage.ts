@@ -42,7 +42,7 @@ export function openStorage(config: AppConfig, db: Db, logger: Logger, onLag: (m
   for (const connection of [redis, reader, subscriber]) {
     connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   }
-  const log = new RedisUpdateLog(redis, reader, config.REDIS_PREFIX, logger, onLag);
+  const log = new RedisUpdateLog(redis, reader, config.REDIS_PREFIX, logger, onLag, { lossCheckMs: config.REDIS_LOSS_CHECK_MS });
   const awarenessBus = new RedisAwarenessBus(redis, subscriber, config.REDIS_PREFIX, instanceId, logger);
   const controlBus = new RedisControlBus(redis, subscriber, config.REDIS_PREFIX, instanceId, logger);
   return {

@@ -14,6 +14,35 @@ export interface Subscription {
 }
 
 /**
+ * A reason to think that the log may lack something an instance holds in memory:
+ * - `append-failed`: an append for the board failed; the board's document in memory already has
+ *   the update (the write path applies before it appends), and it was forwarded to no socket;
+ * - `data-lost`: the log as a whole lost entries it had acknowledged (Redis restarted without
+ *   persistence, was flushed, or failed over to a replica without the data).
+ */
+export type LogGap = { kind: 'append-failed'; boardId: string; update: Uint8Array } | { kind: 'data-lost' };
+
+/** The listeners of a log's gaps; a listener that throws is skipped. */
+export class GapListeners {
+  private readonly listeners = new Set<(gap: LogGap) => void>();
+
+  add(listener: (gap: LogGap) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(gap: LogGap): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(gap);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+}
+
+/**
  * The durable, ordered log of accepted updates per board, and the fan-out between instances.
  * Redis streams in production; a database table (one instance) in embedded mode.
  */
@@ -32,6 +61,11 @@ export interface UpdateLog {
   /** The log's own clock in ms (Redis TIME), used for the trim grace period. */
   now(): Promise<number>;
   ping(): Promise<void>;
+  /**
+   * Tells when the log may lack what an instance holds in memory (see LogGap), so that the
+   * instance can write it again. Returns the function that stops listening.
+   */
+  onGap?(listener: (gap: LogGap) => void): () => void;
   close(): Promise<void>;
 }
 

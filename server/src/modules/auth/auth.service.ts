@@ -53,7 +53,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       await this.throttle.failed(address);
       throw new AppError('invalid_credentials');
     }
-    await this.throttle.succeeded(body.username);
+    await this.throttle.succeeded(body.username, address);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3600_000);
     await this.repository.createSession(hashToken(token), row.id, expiresAt);
@@ -89,7 +89,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       await this.throttle.failed(address);
       throw new AppError('invalid_credentials', 'The current password is wrong.');
     }
-    await this.throttle.succeeded(user.username);
+    await this.throttle.succeeded(user.username, address);
     await this.repository.setPasswordKeepingSession(
       user.id,
       await hashPassword(body.newPassword),

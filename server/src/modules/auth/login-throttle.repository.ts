@@ -60,6 +60,16 @@ export class LoginThrottleRepository {
     return row?.retry_after ?? null;
   }
 
+  /** Takes one attempt back (a success), never below zero and never lifting a lock. */
+  async uncount(scope: ThrottleScope, key: string): Promise<void> {
+    await this.db
+      .updateTable('login_failures')
+      .set({ failures: sql<number>`greatest(failures - 1, 0)` })
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .execute();
+  }
+
   async clear(scope: ThrottleScope, key: string): Promise<void> {
     await this.db.deleteFrom('login_failures').where('scope', '=', scope).where('key', '=', key).execute();
   }

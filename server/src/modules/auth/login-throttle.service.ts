@@ -11,8 +11,8 @@ import { LoginThrottleRepository, ThrottleLimits } from './login-throttle.reposi
  *   are counted and locked the same way, so a lock tells nothing about whether a user exists;
  * - a client address is blocked for LOGIN_IP_WINDOW_MINUTES once LOGIN_IP_MAX_FAILURES sign-ins
  *   from it failed within that window, whatever the usernames (429 `rate_limited`).
- * A username's attempt is counted before its password is checked, so concurrent attempts cannot
- * slip past the limit; a success deletes the count.
+ * Attempts are counted before the password is checked, so concurrent attempts cannot slip past
+ * either limit; a success deletes the username's count and takes its attempt back from the address's.
  */
 @Injectable()
 export class LoginThrottleService {
@@ -39,19 +39,24 @@ export class LoginThrottleService {
   async beginAttempt(username: string, address: string | undefined): Promise<void> {
     const blockedFor = await this.repository.lockedFor('ip', clientAddressKey(address));
     if (blockedFor !== null) throw new LoginThrottledError('rate_limited', blockedFor);
+    // Counted before the check too, so a parallel burst from one address can't slip past the
+    // limit; a success takes its attempt back, so only failures count in the end.
+    const fromAddress = await this.repository.count('ip', clientAddressKey(address), this.addressLimits);
+    if (fromAddress.failures > this.addressLimits.maxFailures) {
+      throw new LoginThrottledError('rate_limited', fromAddress.retryAfterSeconds ?? this.addressLimits.lockSeconds);
+    }
     const attempt = await this.repository.count('user', username, this.userLimits);
     if (attempt.failures > this.userLimits.maxFailures) {
       throw new LoginThrottledError('account_locked', attempt.retryAfterSeconds ?? this.userLimits.lockSeconds);
     }
   }
 
-  /** The password was wrong (or the user unknown or disabled): counts against the address. */
-  async failed(address: string | undefined): Promise<void> {
-    await this.repository.count('ip', clientAddressKey(address), this.addressLimits);
-  }
+  /** The password was wrong (or the user unknown or disabled): the attempt counted at the start stands. */
+  async failed(_address: string | undefined): Promise<void> {}
 
-  async succeeded(username: string): Promise<void> {
+  async succeeded(username: string, address: string | undefined): Promise<void> {
     await this.repository.clear('user', username);
+    await this.repository.uncount('ip', clientAddressKey(address));
   }
 
   async sweep(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import * as Y from 'yjs';
 import { APP_CONFIG, AppConfig } from '../../base/config';
 import { AppError } from '../../base/errors';
@@ -8,7 +9,7 @@ import { MetricsService } from '../../base/metrics';
 import { BoardsRepository } from '../boards';
 import { CompactorService } from './compactor.service';
 import { LoadedBoard } from './loaded-board';
-import { AWARENESS_BUS, AwarenessBus, compareLogIds, LogEntry, UPDATE_LOG, UpdateLog } from '../../base/storage';
+import { AWARENESS_BUS, AwarenessBus, compareLogIds, LogEntry, LogGap, UPDATE_LOG, UpdateLog } from '../../base/storage';
 import { loadStoredBoard, REMOTE_ORIGIN } from './load-board';
 import { SnapshotRepository } from './snapshot.repository';
 import { INSTANCE_ID } from '../../base/storage';
@@ -16,6 +17,14 @@ import { migrateBoard } from '@gongjian/shared';
 
 /** Origin of the changes a schema migration makes on load. */
 const MIGRATION_ORIGIN = Symbol('migration');
+
+/** Longest wait between attempts to write a board's memory back to the log. */
+const MAX_REPAIR_RETRY_MS = 500;
+
+/** A board whose document in memory may hold what the log lacks; `refollow` after the log lost data. */
+interface PendingRepair {
+  refollow: boolean;
+}
 
 export interface BoardEvents {
   /** An update from another instance was applied; forward it to local sockets. */
@@ -46,6 +55,18 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   private readonly watchers = new Set<BoardWatcher>();
   private compactTimer: NodeJS.Timeout | undefined;
   private readonly compacting = new Set<string>();
+  /** Boards to write back from memory (see repair); replaced by a new object whenever marked again. */
+  private readonly repairs = new Map<string, PendingRepair>();
+  private repairTimer: NodeJS.Timeout | undefined;
+  private repairing: Promise<void> | undefined;
+  /** The repair under way per board, shared by everyone waiting for it. */
+  private readonly repairsRunning = new Map<string, Promise<void>>();
+  /** Boards to compact at the next COMPACT_INTERVAL_MS whatever their log holds (repaired ones). */
+  private readonly compactSoon = new Set<string>();
+  private repairFailures = 0;
+  private unwatchGaps: (() => void) | undefined;
+  private readonly gapsSeen: Counter<'kind'>;
+  private readonly boardsRepaired: Counter;
 
   constructor(
     @Inject(UPDATE_LOG) private readonly log: UpdateLog,
@@ -59,6 +80,17 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
     this.logger = root.child({ context: BoardStoreService.name });
+    this.gapsSeen = new Counter({
+      name: 'gj_log_gaps_total',
+      help: 'Times the update log was found to lack what this instance holds: a failed append, or Redis data loss',
+      labelNames: ['kind'] as const,
+      registers: [metrics.registry],
+    });
+    this.boardsRepaired = new Counter({
+      name: 'gj_log_repairs_total',
+      help: 'Boards whose updates, missing from the log, were written again from memory',
+      registers: [metrics.registry],
+    });
   }
 
   onModuleInit(): void {
@@ -67,10 +99,14 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
       void this.catchUpFromSnapshots();
     }, this.config.COMPACT_INTERVAL_MS);
     this.compactTimer.unref();
+    this.unwatchGaps = this.log.onGap?.((gap) => this.onGap(gap));
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.compactTimer) clearInterval(this.compactTimer);
+    this.unwatchGaps?.();
+    clearTimeout(this.repairTimer);
+    this.repairTimer = undefined;
     for (const board of [...this.boards.values()]) await this.unload(board, { shuttingDown: true });
   }
 
@@ -117,6 +153,10 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   detach(board: LoadedBoard, socketId: string): void {
     board.sockets.delete(socketId);
     if (board.sockets.size > 0 || board.idleTimer) return;
+    this.unloadWhenIdle(board);
+  }
+
+  private unloadWhenIdle(board: LoadedBoard): void {
     board.idleTimer = setTimeout(() => {
       board.idleTimer = undefined;
       if (board.sockets.size === 0 && this.boards.get(board.id) === board) void this.unload(board, { shuttingDown: false });
@@ -177,18 +217,35 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     for (const entry of entries) {
       board.noteLogged(entry.id, entry.update.byteLength);
       if (entry.origin === this.instanceId) continue;
+      let added: Uint8Array | null;
       try {
-        Y.applyUpdate(board.doc, entry.update, REMOTE_ORIGIN);
+        added = applyUpdate(board.doc, entry.update, REMOTE_ORIGIN);
       } catch (err) {
         this.logger.error({ err, boardId: board.id }, 'a logged update failed to apply');
         continue;
       }
-      this.events?.onRemoteUpdate(board, entry.update);
+      // Only what was new here: an entry the document already had (a repair's, a client's re-send
+      // through another instance) is not sent to the sockets again.
+      if (added) this.events?.onRemoteUpdate(board, added);
     }
   }
 
   /** Compacts what the board's log holds, then drops it from memory (unless a socket came back meanwhile). */
   private async unload(board: LoadedBoard, options: { shuttingDown: boolean }): Promise<void> {
+    const pending = this.repairs.get(board.id);
+    if (pending) {
+      // The document may hold acknowledged updates the log lacks: it leaves memory only once they are written.
+      try {
+        await this.repairOne(board, pending);
+      } catch (err) {
+        if (!options.shuttingDown) {
+          this.logger.warn({ err, boardId: board.id }, 'board kept in memory: updates the log lacks could not be written yet');
+          if (board.sockets.size === 0 && !board.idleTimer) this.unloadWhenIdle(board);
+          return;
+        }
+        this.logger.error({ err, boardId: board.id }, 'shutting down with updates the log lacks; only clients still hold them');
+      }
+    }
     if (board.entriesSinceSnapshot > 0) {
       try {
         await this.compactNow(board.id);
@@ -206,7 +263,144 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
       }
     }
     board.destroy();
+    if (!this.boards.has(board.id)) this.compactSoon.delete(board.id);
     this.metrics.loadedBoards.set(this.boards.size);
+  }
+
+  /**
+   * The log may lack what a loaded board's document holds. After a failed append the document
+   * already has the update (the client is told `unavailable`; a retry finds nothing new); after
+   * Redis lost its data, every acknowledged update since the last compaction is gone from the
+   * log, and only the documents in memory (and the clients) still have them.
+   */
+  private onGap(gap: LogGap): void {
+    this.gapsSeen.inc({ kind: gap.kind });
+    if (gap.kind === 'data-lost') {
+      for (const board of this.boards.values()) this.repairs.set(board.id, { refollow: true });
+      this.scheduleRepairs(0, true);
+    } else {
+      const board = this.boards.get(gap.boardId);
+      if (!board) return;
+      this.repairs.set(gap.boardId, { refollow: this.repairs.get(gap.boardId)?.refollow ?? false });
+      // The write path forwards an update only once it is appended, and a retry finds nothing new;
+      // without it the board's other sockets here could not integrate anything more from that
+      // client (Yjs applies a client's changes in order) until they reconnect. The document holds
+      // it, and serves it to every socket that joins, so they get it now; other instances get it
+      // from the log once the board is repaired.
+      this.events?.onRemoteUpdate(board, gap.update);
+      this.scheduleRepairs(0, false);
+    }
+  }
+
+  /** Runs the pending repairs after `delayMs`; `sooner` replaces a later run already scheduled. */
+  private scheduleRepairs(delayMs: number, sooner: boolean): void {
+    if (this.repairing) return; // it schedules the next run when it ends
+    if (this.repairTimer) {
+      if (!sooner) return;
+      clearTimeout(this.repairTimer);
+    }
+    this.repairTimer = setTimeout(() => {
+      this.repairTimer = undefined;
+      void this.runRepairs();
+    }, delayMs);
+    this.repairTimer.unref();
+  }
+
+  /** Repairs every board marked, one after the other; what fails is retried with backoff. */
+  runRepairs(): Promise<void> {
+    this.repairing ??= (async () => {
+      let failed = false;
+      for (const [boardId, pending] of [...this.repairs]) {
+        const board = this.boards.get(boardId);
+        if (!board) {
+          this.repairs.delete(boardId);
+          continue;
+        }
+        try {
+          await this.repairOne(board, pending);
+        } catch (err) {
+          failed = true;
+          this.logger.warn({ err, boardId }, 'could not write a board back from memory yet; will retry');
+        }
+      }
+      this.repairFailures = failed ? this.repairFailures + 1 : 0;
+    })().finally(() => {
+      this.repairing = undefined;
+      if (this.repairs.size > 0) {
+        this.scheduleRepairs(Math.min(MAX_REPAIR_RETRY_MS, 100 * 2 ** this.repairFailures), false);
+      }
+    });
+    return this.repairing;
+  }
+
+  /**
+   * Resolves once the log holds everything the board's document holds, i.e. no repair is pending
+   * (running it if one is); rejects while that cannot be done (storage unreachable). The write
+   * path should wait for this before acknowledging an update that changed nothing in memory: after
+   * a failed append, that update may be in memory only.
+   */
+  async whenLogged(board: LoadedBoard): Promise<void> {
+    for (let round = 0; round < 3; round++) {
+      const pending = this.repairs.get(board.id);
+      if (!pending || this.boards.get(board.id) !== board) return;
+      await this.repairOne(board, pending);
+    }
+    if (this.repairs.has(board.id)) throw new AppError('unavailable');
+  }
+
+  private repairOne(board: LoadedBoard, pending: PendingRepair): Promise<void> {
+    let running = this.repairsRunning.get(board.id);
+    if (!running) {
+      running = this.repair(board, pending.refollow)
+        .then(() => {
+          // Marked again meanwhile: another run covers what came after.
+          if (this.repairs.get(board.id) === pending) this.repairs.delete(board.id);
+        })
+        .finally(() => this.repairsRunning.delete(board.id));
+      this.repairsRunning.set(board.id, running);
+    }
+    return running;
+  }
+
+  /**
+   * Makes the log hold everything the board's document holds. Reads the board as storage has it
+   * (snapshot and log, as a load does); applies to the document what storage has and it lacks (and
+   * forwards that to the sockets); appends as one entry what the document has and storage lacks
+   * (other instances forward it to their sockets); and has the board compacted at the next
+   * COMPACT_INTERVAL_MS, so that the snapshot in the database holds it too. Merging in Yjs is idempotent, so running this twice, or on several instances at
+   * once, only repeats entries. With `refollow` (the log lost data, and its ids may have started
+   * over), the board follows the log on from what was just read rather than from the id it had
+   * reached.
+   */
+  private async repair(board: LoadedBoard, refollow: boolean): Promise<void> {
+    const stored = await loadStoredBoard(this.snapshots, this.log, board.id);
+    let appended = 0;
+    try {
+      if (this.boards.get(board.id) !== board) return;
+      const toMemory = Y.encodeStateAsUpdate(stored.doc, Y.encodeStateVector(board.doc));
+      const added = applyUpdate(board.doc, toMemory, REMOTE_ORIGIN);
+      if (added) this.events?.onRemoteUpdate(board, added);
+      if (refollow) {
+        board.subscription?.close();
+        board.lastLogId = stored.lastLogId;
+        board.subscription = this.log.follow(board.id, stored.lastLogId, (entries) => this.applyRemote(board, entries));
+      }
+      const toStorage = Y.encodeStateAsUpdate(board.doc, Y.encodeStateVector(stored.doc));
+      if (applyUpdate(stored.doc, toStorage)) {
+        const id = await this.log.append(board.id, toStorage, this.instanceId);
+        board.noteLogged(id, toStorage.byteLength);
+        appended = toStorage.byteLength;
+      }
+    } finally {
+      stored.doc.destroy();
+    }
+    if (appended > 0) {
+      this.boardsRepaired.inc();
+      this.logger.warn({ boardId: board.id, bytes: appended }, 'updates the log lacked were written again from memory');
+    }
+    // Into PostgreSQL at the next compaction check rather than now: the log holds it, and the
+    // moment after an outage, with every client catching up, is the worst for a full merge.
+    if (appended > 0 || refollow) this.compactSoon.add(board.id);
   }
 
   private notifyChanged(board: LoadedBoard): void {
@@ -247,10 +441,12 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
 
   private async compactDue(): Promise<void> {
     for (const board of this.boards.values()) {
-      if (board.entriesSinceSnapshot < this.config.COMPACT_AFTER_UPDATES || this.compacting.has(board.id)) continue;
+      const soon = this.compactSoon.has(board.id);
+      if ((!soon && board.entriesSinceSnapshot < this.config.COMPACT_AFTER_UPDATES) || this.compacting.has(board.id)) continue;
       this.compacting.add(board.id);
       try {
-        await this.compactNow(board.id, false);
+        await this.compactNow(board.id, soon);
+        this.compactSoon.delete(board.id);
       } catch (err) {
         this.logger.warn({ err, boardId: board.id }, 'compaction failed; will retry');
       } finally {
@@ -258,4 +454,22 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
       }
     }
   }
+}
+
+/**
+ * Applies `update` to `doc`; returns what that added or deleted (the transaction's own update, as
+ * the document's `update` event gives it), or null when the document already had all of it.
+ */
+function applyUpdate(doc: Y.Doc, update: Uint8Array, origin?: unknown): Uint8Array | null {
+  let added: Uint8Array | null = null;
+  const capture = (change: Uint8Array) => {
+    added = added ? Y.mergeUpdates([added, change]) : change;
+  };
+  doc.on('update', capture);
+  try {
+    Y.applyUpdate(doc, update, origin);
+  } finally {
+    doc.off('update', capture);
+  }
+  return added;
 }

@@ -70,8 +70,13 @@ export class CompactorService {
       // Every merged update's audit row is written with the snapshot, whether or not the instance
       // that accepted it got to write it (rows are keyed by log id; a second write is a no-op).
       const auditRows = this.auditRows(boardId, entries);
-      const written = await this.snapshots.save(boardId, { state, logId: upTo }, this.config.HISTORY_EVERY_MS, (trx) =>
-        this.audit.insert(auditRows, trx),
+      // Only over the snapshot it merged from (compare-and-set), whoever else holds or held the lock.
+      const written = await this.snapshots.save(
+        boardId,
+        { state, logId: upTo },
+        this.config.HISTORY_EVERY_MS,
+        (trx) => this.audit.insert(auditRows, trx),
+        snapshot,
       );
       if (!written) return { compacted: false, merged: 0, trimmed: 0 };
       await this.afterSnapshotHook?.(boardId, upTo);

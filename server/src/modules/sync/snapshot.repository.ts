@@ -14,6 +14,8 @@ export class CorruptSnapshotError extends Error {
 export interface StoredSnapshot {
   state: Uint8Array;
   logId: LogId;
+  /** The state's SHA-256 (hex), as stored; set by `get`. */
+  sha256?: string;
 }
 
 @Injectable()
@@ -28,7 +30,7 @@ export class SnapshotRepository {
       .executeTakeFirst();
     if (!row) return null;
     if (snapshotChecksum(row.state) !== row.state_sha256) throw new CorruptSnapshotError(boardId);
-    return { state: row.state, logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) } };
+    return { state: row.state, logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) }, sha256: row.state_sha256 };
   }
 
   /** The log id each board's snapshot reaches, without reading the states. */
@@ -46,15 +48,28 @@ export class SnapshotRepository {
    * Writes the snapshot unless a newer one (a later log id) is already stored, and a history row
    * when the last one is older than `historyEveryMs`, and whatever `alsoWrite` writes, in one
    * transaction. True when written.
+   *
+   * With `basedOn` (what the new snapshot was merged from: the stored snapshot as read, or null
+   * for none), it is written only if that is still what is stored: a snapshot is only ever
+   * replaced by one made from it, so two writers that read different snapshots (after locks were
+   * lost with Redis' data) cannot drop what the other merged.
    */
   async save(
     boardId: string,
     snapshot: StoredSnapshot,
     historyEveryMs: number,
     alsoWrite?: (trx: Transaction<Database>) => Promise<void>,
+    basedOn?: StoredSnapshot | null,
   ): Promise<boolean> {
     const { ms, seq } = snapshot.logId;
     const checksum = snapshotChecksum(snapshot.state);
+    const newer = sql<boolean>`(board_snapshots.log_ms, board_snapshots.log_seq) < (${ms}::bigint, ${seq}::bigint)`;
+    const unchanged =
+      basedOn === undefined
+        ? sql<boolean>`true`
+        : basedOn === null
+          ? sql<boolean>`false`
+          : sql<boolean>`board_snapshots.log_ms = ${basedOn.logId.ms}::bigint and board_snapshots.log_seq = ${basedOn.logId.seq}::bigint and board_snapshots.state_sha256 = ${basedOn.sha256 ?? snapshotChecksum(basedOn.state)}`;
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .insertInto('board_snapshots')
@@ -63,7 +78,7 @@ export class SnapshotRepository {
           oc
             .column('board_id')
             .doUpdateSet({ state: snapshot.state, state_sha256: checksum, log_ms: ms, log_seq: seq, updated_at: sql`now()` })
-            .where(sql<boolean>`(board_snapshots.log_ms, board_snapshots.log_seq) < (${ms}::bigint, ${seq}::bigint)`),
+            .where(sql<boolean>`${newer} and ${unchanged}`),
         )
         .executeTakeFirst();
       const written = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

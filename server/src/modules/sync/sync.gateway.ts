@@ -1,5 +1,5 @@
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
-import { SYNC_NAMESPACE, SyncEvent } from '@gongjian/shared';
+import { SessionUser, SYNC_NAMESPACE, SyncEvent } from '@gongjian/shared';
 import { Inject } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
@@ -33,7 +33,9 @@ export class SyncGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         .userFromToken(token)
         .then((user) => {
           if (!user || !token) return next(new Error('unauthenticated'));
-          this.sync.initSocket(socket, user, token);
+          // Kept until the connection completes: a client that hung up meanwhile never connects,
+          // and socket.io then drops it without a disconnect event, so nothing may be set up yet.
+          socket.data = { pendingUser: user, pendingToken: token };
           next();
         })
         .catch((err: unknown) => {
@@ -45,6 +47,12 @@ export class SyncGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   handleConnection(socket: Socket): void {
+    const { pendingUser, pendingToken } = (socket.data ?? {}) as { pendingUser?: SessionUser; pendingToken?: string };
+    if (!pendingUser || !pendingToken) {
+      socket.disconnect(true);
+      return;
+    }
+    this.sync.initSocket(socket, pendingUser, pendingToken);
     socket.on(SyncEvent.join, (...args: unknown[]) => {
       const ack = popAck(args);
       void this.sync.join(socket, args[0]).then(ack);

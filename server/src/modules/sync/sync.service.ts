@@ -406,7 +406,24 @@ export class SyncService implements OnModuleDestroy {
       throw new Refusal('invalid');
     }
     const { board } = joined;
+    // Presence is small: a state past AWARENESS_MAX_STATE_BYTES is refused, and a socket keeps at
+    // most AWARENESS_MAX_CLIENTS client ids (a tab has one; more only after resets), so one
+    // socket can't make the server hold and relay unbounded presence.
+    for (const entry of entries) {
+      if (entry.state !== null && JSON.stringify(entry.state).length > this.config.AWARENESS_MAX_STATE_BYTES) throw new Refusal('too_large');
+    }
     const accepted = entries.filter((entry) => {
+      if (!joined.awarenessClients.has(entry.clientId) && joined.awarenessClients.size >= this.config.AWARENESS_MAX_CLIENTS) {
+        if (entry.state === null) return false;
+        // The oldest of this socket's client ids gives way to the new one.
+        const oldest = joined.awarenessClients.values().next().value as number;
+        joined.awarenessClients.delete(oldest);
+        if (board.awarenessOwners.get(oldest) === socket.id) {
+          board.awarenessOwners.delete(oldest);
+          removeAwarenessStates(board.awareness, [oldest], 'server');
+          this.queueAwareness(board, [oldest], 'local');
+        }
+      }
       const owner = board.awarenessOwners.get(entry.clientId);
       // A client id announced through another instance may be taken over only by the same user
       // (the same tab, reconnected here after that instance went away).

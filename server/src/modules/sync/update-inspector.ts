@@ -15,7 +15,12 @@ export class UpdateRejection extends Error {
   }
 }
 
-type Location = { parent: string[]; key: string | null };
+/**
+ * Where an item sits: its container's path, its key there (null in a text), and which container
+ * instance: `doc` for one the document has, `root`, or the id of a container this update creates
+ * (two containers can share a path when one replaces the other).
+ */
+type Location = { parent: string[]; key: string | null; owner: string };
 
 /**
  * Reads what an update would change, without applying it: every map entry it sets or creates,
@@ -84,15 +89,15 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
     let location: Location | null;
     if (!own.has(item)) {
       // Integrated: its parent is a type.
-      location = { parent: typePath(item.parent as Y.AbstractType<unknown>), key: item.parentSub };
+      location = { parent: typePath(item.parent as Y.AbstractType<unknown>), key: item.parentSub, owner: 'doc' };
     } else if (typeof item.parent === 'string') {
-      location = { parent: [item.parent], key: item.parentSub };
+      location = { parent: [item.parent], key: item.parentSub, owner: 'root' };
     } else if (item.parent instanceof Y.ID) {
       const parent = findStruct(item.parent);
       if (parent === null) throw new UpdateRejection('missing_dependency', '');
       // Yjs drops what is written into a deleted or collected container; so do we.
       const path = parent instanceof Y.Item && !(parent.deleted && !own.has(parent)) ? containerPath(parent) : null;
-      location = path && { parent: path, key: item.parentSub };
+      location = path && { parent: path, key: item.parentSub, owner: own.has(parent as Y.Item) ? idKey((parent as Y.Item).id) : 'doc' };
     } else {
       // Parent and key come from the neighbour the item was inserted next to.
       const neighbourId = item.origin ?? item.rightOrigin;
@@ -101,7 +106,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
       else if (!neighbour) throw new UpdateRejection('unresolvable', '');
       else {
         const at = locate(neighbour);
-        location = at && { parent: at.parent, key: item.parentSub ?? at.key };
+        location = at && { parent: at.parent, key: item.parentSub ?? at.key, owner: at.owner };
       }
     }
     locations.set(item, location);
@@ -119,6 +124,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
   };
 
   const changes: UpdateChange[] = [];
+  const owners = new Map<UpdateChange, string>();
+  const selves = new Map<UpdateChange, string>();
   for (const item of own.values()) {
     const location = locate(item);
     if (!location) continue; // next to garbage-collected content: Yjs drops it too
@@ -136,7 +143,10 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
     const path = [...parent, key];
     const node = resolveSchemaNode(path);
     if (!node) throw new UpdateRejection(parent.length === 0 ? 'unknown_root' : 'unknown_key', path.join('/'));
-    changes.push(changeFor(node, item.content, path));
+    const change = changeFor(node, item.content, path);
+    owners.set(change, location.owner);
+    if (change.kind === 'create') selves.set(change, idKey(item.id));
+    changes.push(change);
   }
 
   for (const [client, ranges] of ds.clients) {
@@ -157,7 +167,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
   }
 
   const relevant = withoutContentsOfDeleted(changes);
-  checkRequiredKeys(relevant);
+  checkRequiredKeys(relevant, owners, selves);
   return relevant;
 }
 
@@ -187,14 +197,23 @@ function changeFor(node: SchemaNode, content: Y.Item['content'], path: string[])
   return { kind: 'create', path, container: node.kind === 'text' ? 'text' : 'map' };
 }
 
-/** A created map brings its required keys; a required key is only ever replaced, not removed. */
-function checkRequiredKeys(changes: UpdateChange[]): void {
-  const written = new Set(changes.filter((c) => c.kind === 'set' || c.kind === 'create').map((c) => c.path.join('/')));
+/**
+ * A created map brings its required keys — written into that very map, not into another one at
+ * the same path (which a concurrent creation replaces without deleting it); a required key is only
+ * ever replaced, not removed.
+ */
+function checkRequiredKeys(changes: UpdateChange[], owners: Map<UpdateChange, string>, selves: Map<UpdateChange, string>): void {
+  const writes = changes.filter((c) => c.kind === 'set' || c.kind === 'create');
+  const written = new Set(writes.map((c) => c.path.join('/')));
+  const writtenInto = new Set(writes.map((c) => `${owners.get(c)}|${c.path.join('/')}`));
   for (const change of changes) {
     if (change.kind === 'create' && change.container === 'map') {
       const node = resolveSchemaNode(change.path);
+      const self = selves.get(change);
       for (const key of node?.kind === 'map' ? (node.required ?? []) : []) {
-        if (!written.has([...change.path, key].join('/'))) throw new UpdateRejection('missing_key', [...change.path, key].join('/'));
+        if (!writtenInto.has(`${self}|${[...change.path, key].join('/')}`)) {
+          throw new UpdateRejection('missing_key', [...change.path, key].join('/'));
+        }
       }
     }
     if (change.kind === 'delete') {
@@ -207,6 +226,10 @@ function checkRequiredKeys(changes: UpdateChange[]): void {
   }
 }
 
+
+function idKey(id: Y.ID): string {
+  return `${id.client}:${id.clock}`;
+}
 
 /** The item covering `clock` in a list sorted by clock (binary search). */
 function findIn(items: Y.Item[] | undefined, clock: number): Y.Item | null {
