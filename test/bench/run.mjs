@@ -211,8 +211,9 @@ async function main() {
     await cleanup.run();
     process.exit(code);
   };
-  process.once('SIGINT', () => void bail(130, 'interrupted; cleaning up'));
-  process.once('SIGTERM', () => void bail(143, 'terminated; cleaning up'));
+  // `on`, not `once`: a second signal while cleaning up must not cut the cleanup short.
+  process.on('SIGINT', () => void bail(130, 'interrupted; cleaning up'));
+  process.on('SIGTERM', () => void bail(143, 'terminated; cleaning up'));
   const repeat = number(flags, 'repeat', 1, { min: 1, integer: true });
   const hardTimeoutS = number(flags, 'timeout', scenario.expectedSeconds(options) * repeat, { min: 1 });
   const hardTimer = setTimeout(

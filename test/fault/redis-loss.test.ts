@@ -125,21 +125,6 @@ describe('a Redis restart without persistence in the middle of editing', () => {
       });
       const savedAgain = live.map((editor) => (editor.firstAckOfEditAfter(restartedAt) ?? Infinity) - restartedAt);
       loopDelay.disable();
-      console.log(
-        `DEBUG firstAcks ${JSON.stringify(firstAcks)} saved ${JSON.stringify(savedAgain)} ready ${readyAfter} detected ${detectedAfter} loop ${loopDelay.max / 1e6}`,
-      );
-      for (const server of servers)
-        console.log(
-          server
-            .output()
-            .split('\n')
-            .filter((l) => l.includes('"msg"') && !l.includes('append failed') && !l.includes('connection error'))
-            .map((l) => {
-              const j = JSON.parse(l);
-              return `${Date.parse(j.time) - restartedAt} ${j.msg} ${j.err?.message ?? ''}`;
-            })
-            .join('\n'),
-        );
       expect(Math.max(...firstAcks)).toBeLessThan(5_000);
       expect(Math.max(...savedAgain)).toBeLessThan(20_000);
 

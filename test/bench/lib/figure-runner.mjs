@@ -60,8 +60,10 @@ export async function runFigureScenario(scenario, flags, { root, log }) {
   };
   const onInt = () => void bail(130, 'interrupted; cleaning up');
   const onTerm = () => void bail(143, 'terminated; cleaning up');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  // `on`, not `once`: a second signal while cleaning up must not cut the cleanup short
+  // (bail() ignores it), or databases and Redis keys are left behind.
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   const num = (name, fallback, opts) => numberFlag(flags, name, fallback, opts);
   const repeat = num('repeat', 1, { min: 1, integer: true });
   const ctx = {

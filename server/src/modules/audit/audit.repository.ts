@@ -13,13 +13,22 @@ export interface AuditRow {
   facts: AuditFacts;
 }
 
+/** 10 parameters a row: 1,000 rows stay far below PostgreSQL's limit of 65,535 per statement. */
+const INSERT_CHUNK = 1_000;
+
 /** The append-only audit trail (table `audit_log`); rows are keyed by log id, so writing one twice is harmless. */
 @Injectable()
 export class AuditRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
+  /** Writes rows in statements of INSERT_CHUNK (PostgreSQL takes at most 65,535 parameters in one). */
   async insert(rows: readonly AuditRow[], trx: Db | Transaction<Database> = this.db): Promise<void> {
-    if (rows.length === 0) return;
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      await this.insertChunk(rows.slice(start, start + INSERT_CHUNK), trx);
+    }
+  }
+
+  private async insertChunk(rows: readonly AuditRow[], trx: Db | Transaction<Database>): Promise<void> {
     await trx
       .insertInto('audit_log')
       .values(
