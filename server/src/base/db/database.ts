@@ -37,6 +37,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<{ db: Db; 
     // reported on the pool; with no listener Node would throw it and end the process. The pool
     // drops that connection and the next query opens a new one (or fails, and says so).
     pool.on('error', () => undefined);
+    // The same for a connection that is checked out but between queries (inside a transaction,
+    // say): its client reports the cut itself; the query that uses it next fails and says so.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
   }
   const dir = resolve(options.dataDir, 'pglite');
