@@ -149,7 +149,14 @@ export class SyncService implements OnModuleDestroy {
     const { boardId } = parsed.data;
     const already = state.joined.get(boardId);
     if (already) return { ok: true, role: already.role };
-    const { role } = await this.boards.accessOf(boardId, state.user.id);
+    let role: BoardRole | null;
+    try {
+      ({ role } = await this.boards.accessOf(boardId, state.user.id));
+    } catch (err) {
+      // The database is unreachable: say so now rather than leave the client to its ack timeout.
+      this.logger.warn({ err, boardId }, 'access lookup failed on join');
+      return this.refuse('unavailable');
+    }
     if (!role) return this.refuse('not_found');
     let board: LoadedBoard;
     try {
@@ -265,7 +272,16 @@ export class SyncService implements OnModuleDestroy {
     const before = changes.length > 0 ? auditBefore(board.doc, changes) : undefined;
     const applied = applyClientUpdate(board.doc, update, socket.id);
     if (!applied.ok) throw new Refusal('invalid');
-    if (!applied.changed) return;
+    if (!applied.changed) {
+      // Nothing new in memory — but after a failed append, memory may hold what the log lacks
+      // (this very update, re-sent): acknowledge only once the log has it too.
+      try {
+        await this.store.whenLogged(board);
+      } catch {
+        throw new Refusal('unavailable');
+      }
+      return;
+    }
     const facts = before && auditFacts(before, board.doc, actor, new Date());
     let logId;
     try {
