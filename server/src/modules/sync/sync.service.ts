@@ -21,7 +21,11 @@ import {
 } from '@gongjian/shared';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
-import { applyAwarenessUpdate, encodeAwarenessUpdate as encodeAwarenessStates, removeAwarenessStates } from 'y-protocols/awareness';
+import {
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate as encodeAwarenessStates,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { APP_CONFIG, AppConfig } from '../../base/config';
 import { AppError } from '../../base/errors';
@@ -268,7 +272,8 @@ export class SyncService implements OnModuleDestroy {
       return;
     }
     const [gate] = refusedStageMoves(board.doc, update, changes);
-    if (gate) throw new Refusal('gate_failed', { path: `projects/${gate.projectId}/stage`, conditions: gate.conditions });
+    if (gate)
+      throw new Refusal('gate_failed', { path: `projects/${gate.projectId}/stage`, conditions: gate.conditions });
     const before = changes.length > 0 ? auditBefore(board.doc, changes) : undefined;
     const applied = applyClientUpdate(board.doc, update, socket.id);
     if (!applied.ok) throw new Refusal('invalid');
@@ -301,12 +306,16 @@ export class SyncService implements OnModuleDestroy {
   /** Re-checks the sockets an access change concerns; see AccessEventsService. */
   private async onAccessEvent(event: AccessEvent): Promise<void> {
     if (event.kind === 'user') {
-      await Promise.all([...(this.socketsByUser.get(event.userId) ?? [])].map((socket) => this.recheckSocket(socket, true)));
+      await Promise.all(
+        [...(this.socketsByUser.get(event.userId) ?? [])].map((socket) => this.recheckSocket(socket, true)),
+      );
       return;
     }
     const board = this.store.get(event.boardId);
     if (!board || !this.namespace) return;
-    const sockets = [...board.sockets].map((id) => this.namespace?.sockets.get(id)).filter((s): s is Socket => s !== undefined);
+    const sockets = [...board.sockets]
+      .map((id) => this.namespace?.sockets.get(id))
+      .filter((s): s is Socket => s !== undefined);
     await Promise.all(sockets.map((socket) => this.recheckBoard(socket, event.boardId)));
   }
 
@@ -426,10 +435,14 @@ export class SyncService implements OnModuleDestroy {
     // most AWARENESS_MAX_CLIENTS client ids (a tab has one; more only after resets), so one
     // socket can't make the server hold and relay unbounded presence.
     for (const entry of entries) {
-      if (entry.state !== null && JSON.stringify(entry.state).length > this.config.AWARENESS_MAX_STATE_BYTES) throw new Refusal('too_large');
+      if (entry.state !== null && JSON.stringify(entry.state).length > this.config.AWARENESS_MAX_STATE_BYTES)
+        throw new Refusal('too_large');
     }
     const accepted = entries.filter((entry) => {
-      if (!joined.awarenessClients.has(entry.clientId) && joined.awarenessClients.size >= this.config.AWARENESS_MAX_CLIENTS) {
+      if (
+        !joined.awarenessClients.has(entry.clientId) &&
+        joined.awarenessClients.size >= this.config.AWARENESS_MAX_CLIENTS
+      ) {
         if (entry.state === null) return false;
         // The oldest of this socket's client ids gives way to the new one.
         const oldest = joined.awarenessClients.values().next().value as number;
@@ -453,7 +466,11 @@ export class SyncService implements OnModuleDestroy {
     });
     if (accepted.length === 0) return;
     applyAwarenessUpdate(board.awareness, encodeAwarenessUpdate(accepted), socket.id);
-    this.queueAwareness(board, accepted.map((entry) => entry.clientId), 'local');
+    this.queueAwareness(
+      board,
+      accepted.map((entry) => entry.clientId),
+      'local',
+    );
   }
 
   /**
@@ -481,7 +498,11 @@ export class SyncService implements OnModuleDestroy {
       this.logger.warn({ err, boardId: board.id }, 'bad awareness update from another instance');
       return;
     }
-    this.queueAwareness(board, accepted.map((entry) => entry.clientId), 'remote');
+    this.queueAwareness(
+      board,
+      accepted.map((entry) => entry.clientId),
+      'remote',
+    );
   }
 
   /** Coalesces awareness changes per board for AWARENESS_THROTTLE_MS, then relays them once. */
