@@ -32,7 +32,9 @@ describe('convergence harness against the real server (two instances)', () => {
       DATABASE_URL: database.url,
       AWARENESS_THROTTLE_MS: '0',
     };
-    servers = await Promise.all([startServer(env), startServer(env)]);
+    // The second instance does every whole-document job in its worker thread (a big board's path:
+    // step 2 for a reconnecting client worked out there, compaction merged there).
+    servers = await Promise.all([startServer(env), startServer({ ...env, WORKER_MIN_BYTES: '0' })]);
     for (const user of USERS) cookies[user] = await login(servers[0].url, user, 'demo12345');
   }, 60_000);
 

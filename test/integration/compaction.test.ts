@@ -4,7 +4,7 @@ import { loadConfig } from '../../server/src/base/config';
 import { Db, openDatabase } from '../../server/src/base/db';
 import { MetricsService } from '../../server/src/base/metrics';
 import { openStorage, Storage, ZERO_LOG_ID } from '../../server/src/base/storage';
-import { CompactorService, SnapshotRepository } from '../../server/src/modules/sync';
+import { CompactorService, DocWorkerService, SnapshotRepository } from '../../server/src/modules/sync';
 import { AuditRepository } from '../../server/src/modules/audit';
 import { login } from '../support/api';
 import { loadFresh, openClient } from '../support/clients';
@@ -65,15 +65,33 @@ describe.each(modes)('compaction ($name)', (mode) => {
   let storage: Storage;
   let sut: CompactorService;
   let snapshots: SnapshotRepository;
+  let docWorker: DocWorkerService;
 
   async function openCompactor() {
-    const config = loadConfig({ ...env, COMPACT_AFTER_UPDATES: '100000', COMPACT_TRIM_GRACE_MS: '0' });
+    // WORKER_MIN_BYTES 0: every merge goes through the worker thread, as a big board's does.
+    const config = loadConfig({
+      ...env,
+      COMPACT_AFTER_UPDATES: '100000',
+      COMPACT_TRIM_GRACE_MS: '0',
+      WORKER_MIN_BYTES: '0',
+    });
     db = (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })).db;
     storage = openStorage(config, db, logger, () => {});
     snapshots = new SnapshotRepository(db);
-    sut = new CompactorService(storage.log, storage.locks, snapshots, new AuditRepository(db), new MetricsService(), config, logger);
+    docWorker = new DocWorkerService(config, logger);
+    sut = new CompactorService(
+      storage.log,
+      storage.locks,
+      snapshots,
+      new AuditRepository(db),
+      docWorker,
+      new MetricsService(),
+      config,
+      logger,
+    );
   }
   async function closeCompactor() {
+    await docWorker.onModuleDestroy();
     await storage.close();
     await db.destroy();
   }

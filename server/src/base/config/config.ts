@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['0', '1', 'true', 'false', ''])
-  .transform((v) => v === '1' || v === 'true');
+const bool = z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true');
 const int = (min: number) => z.coerce.number().int().min(min);
 
 /**
@@ -16,17 +14,15 @@ const configSchema = z.object({
     .string()
     .url()
     .optional()
-    .describe('Redis for the update log and locks; unset: the embedded log, a table in the database (one instance only)'),
+    .describe(
+      'Redis for the update log and locks; unset: the embedded log, a table in the database (one instance only)',
+    ),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]*$/)
     .default('gj:')
     .describe('prefix of every Redis key (tests use one each)'),
-  DATABASE_URL: z
-    .string()
-    .url()
-    .optional()
-    .describe('PostgreSQL; unset: embedded PGlite in DATA_DIR'),
+  DATABASE_URL: z.string().url().optional().describe('PostgreSQL; unset: embedded PGlite in DATA_DIR'),
   DATA_DIR: z.string().default('./data').describe('where embedded PGlite keeps its files'),
   DEMO: bool.default(false).describe('seed demo accounts, organizations and boards (idempotent)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -40,7 +36,10 @@ const configSchema = z.object({
     .string()
     .default('')
     .transform((value, ctx) => {
-      const origins = value.split(',').map((part) => part.trim()).filter(Boolean);
+      const origins = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
       const wrong = origins.find((origin) => !isOrigin(origin));
       if (wrong === undefined) return origins.map((origin) => new URL(origin).origin);
       ctx.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${wrong}` });
@@ -50,34 +49,51 @@ const configSchema = z.object({
   LOGIN_MAX_FAILURES: int(1).default(5).describe('failed sign-ins of one username, within the window, that lock it'),
   LOGIN_FAILURE_WINDOW_MINUTES: int(1).default(15).describe('window over which failed sign-ins of a username count'),
   LOGIN_LOCKOUT_MINUTES: int(1).default(15).describe('how long a username stays locked'),
-  LOGIN_IP_MAX_FAILURES: int(1).default(20).describe('failed sign-ins from one address, within its window, that block it'),
+  LOGIN_IP_MAX_FAILURES: int(1)
+    .default(20)
+    .describe('failed sign-ins from one address, within its window, that block it'),
   LOGIN_IP_WINDOW_MINUTES: int(1)
     .default(10)
     .describe('window of the per-address limit, and how long a blocked address waits'),
-  MAX_UPDATE_BYTES: int(1024).default(512 * 1024).describe('largest accepted y message'),
-  MAX_BOARD_BYTES: int(1024).default(64 * 1024 * 1024).describe('size quota of one board'),
+  MAX_UPDATE_BYTES: int(1024)
+    .default(512 * 1024)
+    .describe('largest accepted y message'),
+  MAX_BOARD_BYTES: int(1024)
+    .default(64 * 1024 * 1024)
+    .describe('size quota of one board'),
   RATE_LIMIT_PER_SEC: int(1).default(100).describe('sustained y messages per socket per second'),
   RATE_LIMIT_BURST: int(1).default(400).describe('burst of y messages a socket may send'),
-  ACCESS_RECHECK_MS: int(0).default(60_000).describe('how often every open socket\'s session and roles are re-checked, besides the access messages (0: never)'),
-  AWARENESS_MAX_STATE_BYTES: int(256).default(8 * 1024).describe('largest awareness state (JSON) a socket may announce'),
-  AWARENESS_MAX_CLIENTS: int(1).default(4).describe('awareness client ids one socket may hold on a board (the oldest gives way)'),
+  ACCESS_RECHECK_MS: int(0)
+    .default(60_000)
+    .describe("how often every open socket's session and roles are re-checked, besides the access messages (0: never)"),
+  AWARENESS_MAX_STATE_BYTES: int(256)
+    .default(8 * 1024)
+    .describe('largest awareness state (JSON) a socket may announce'),
+  AWARENESS_MAX_CLIENTS: int(1)
+    .default(4)
+    .describe('awareness client ids one socket may hold on a board (the oldest gives way)'),
   AWARENESS_THROTTLE_MS: int(0).default(50).describe('coalescing window for awareness relay'),
-  COMPACT_AFTER_UPDATES: int(1)
-    .default(500)
-    .describe('compact a board once its log holds this many updates'),
+  COMPACT_AFTER_UPDATES: int(1).default(500).describe('compact a board once its log holds this many updates'),
   COMPACT_INTERVAL_MS: int(100).default(30_000).describe('how often loaded boards are checked for compaction'),
   COMPACT_TRIM_GRACE_MS: int(0)
     .default(60_000)
     .describe('keep log entries this long after compaction so lagging instances read on'),
   LOCK_LEASE_MS: int(100).default(10_000).describe('lease of the per-board compaction and projection locks'),
-  BOARD_IDLE_MS: int(100).default(5 * 60_000).describe('unload a board with no sockets after this'),
-  HISTORY_EVERY_MS: int(0).default(60 * 60_000).describe('keep a history snapshot at most this often'),
+  BOARD_IDLE_MS: int(100)
+    .default(5 * 60_000)
+    .describe('unload a board with no sockets after this'),
+  WORKER_MIN_BYTES: int(0)
+    .default(256 * 1024)
+    .describe(
+      "whole-document jobs (compaction, a joiner's full state) on inputs this big run in a worker thread, off the event loop",
+    ),
+  HISTORY_EVERY_MS: int(0)
+    .default(60 * 60_000)
+    .describe('keep a history snapshot at most this often'),
   PROJECTION_DEBOUNCE_MS: int(0)
     .default(1000)
     .describe('project a changed board into the read model once it has been quiet this long'),
-  PROJECTION_MAX_WAIT_MS: int(0)
-    .default(3000)
-    .describe('under constant edits, project a board at least this often'),
+  PROJECTION_MAX_WAIT_MS: int(0).default(3000).describe('under constant edits, project a board at least this often'),
   REDIS_LOSS_CHECK_MS: int(100)
     .default(5000)
     .describe('how often the Redis epoch key is checked for lost data (it is also checked on every reconnect)'),
@@ -110,9 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const parsed = configSchema.safeParse(picked);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   return parsed.data;

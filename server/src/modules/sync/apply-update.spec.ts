@@ -37,7 +37,10 @@ describe(applyClientUpdate.name, () => {
     const afterFirst = Y.encodeStateVector(source);
     source.getText('t').insert(1, 'b');
     const sut = new Y.Doc();
-    expect(applyClientUpdate(sut, Y.encodeStateAsUpdate(source, afterFirst), 'test')).toEqual({ ok: true, changed: true });
+    expect(applyClientUpdate(sut, Y.encodeStateAsUpdate(source, afterFirst), 'test')).toEqual({
+      ok: true,
+      changed: true,
+    });
     expect(sut.getText('t').toString()).toBe('');
   });
 

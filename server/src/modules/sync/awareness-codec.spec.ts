@@ -17,9 +17,9 @@ describe('awareness codec', () => {
   });
 
   it('rejects a state that is not an object', () => {
-    expect(() => decodeAwarenessUpdate(encodeAwarenessUpdate([{ clientId: 1, clock: 1, state: [1] as never }]))).toThrow(
-      'awareness state must be an object or null',
-    );
+    expect(() =>
+      decodeAwarenessUpdate(encodeAwarenessUpdate([{ clientId: 1, clock: 1, state: [1] as never }])),
+    ).toThrow('awareness state must be an object or null');
   });
 
   it('rejects malformed JSON', () => {

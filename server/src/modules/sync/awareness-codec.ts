@@ -21,7 +21,8 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
     // A state nested deeper than any cursor needs would overflow the stack when encoded again.
     if (nestingDepth(text) > MAX_STATE_DEPTH) throw new Error('awareness state nested too deep');
     const state: unknown = JSON.parse(text);
-    if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new Error('awareness state must be an object or null');
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state)))
+      throw new Error('awareness state must be an object or null');
     entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
   }
   if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness update');
@@ -38,7 +39,8 @@ function nestingDepth(json: string): number {
   for (let i = 0; i < json.length; i++) {
     const char = json.charCodeAt(i);
     if (inString) {
-      if (char === 92) i += 1; // backslash: skip the escaped character
+      if (char === 92)
+        i += 1; // backslash: skip the escaped character
       else if (char === 34) inString = false;
     } else if (char === 34) inString = true;
     else if (char === 91 || char === 123) deepest = Math.max(deepest, (depth += 1));

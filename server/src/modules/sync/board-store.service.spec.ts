@@ -6,6 +6,7 @@ import type { AwarenessBus, LogEntry, UpdateLog } from '../../base/storage';
 import type { BoardsRepository } from '../boards';
 import { BoardStoreService } from './board-store.service';
 import type { CompactorService } from './compactor.service';
+import { DocWorkerService } from './doc-worker.service';
 import type { SnapshotRepository } from './snapshot.repository';
 
 function updateSetting(key: string, value: string): Uint8Array {
@@ -17,11 +18,17 @@ function updateSetting(key: string, value: string): Uint8Array {
 const running: BoardStoreService[] = [];
 
 function setup(overrides: { snapshot?: () => Promise<unknown>; exists?: boolean } = {}) {
+  const followed = new Set<string>();
   const entries: LogEntry[] = [{ id: { ms: 5, seq: 0 }, update: updateSetting('title', '共建'), origin: 'other' }];
   const log = {
     kind: 'redis',
     readAfter: jest.fn(async () => entries),
-    follow: jest.fn(() => ({ close: jest.fn() })),
+    // As the Redis log does: one follower per board and instance.
+    follow: jest.fn((boardId: string) => {
+      if (followed.has(boardId)) throw new Error(`board ${boardId} is already followed`);
+      followed.add(boardId);
+      return { close: jest.fn(() => followed.delete(boardId)) };
+    }),
     append: jest.fn(async () => ({ ms: 6, seq: 0 })),
   } as unknown as jest.Mocked<UpdateLog>;
   const snapshots = {
@@ -34,7 +41,19 @@ function setup(overrides: { snapshot?: () => Promise<unknown>; exists?: boolean 
   } as unknown as jest.Mocked<CompactorService>;
   const bus: AwarenessBus = { publish: jest.fn(), subscribe: jest.fn(() => () => {}), close: jest.fn() };
   const config = loadConfig({ BOARD_IDLE_MS: '100' });
-  const sut = new BoardStoreService(log, bus, 'me', snapshots, boards, compactor, new MetricsService(), config, pino({ level: 'silent' }));
+  const logger = pino({ level: 'silent' });
+  const sut = new BoardStoreService(
+    log,
+    bus,
+    'me',
+    snapshots,
+    boards,
+    compactor,
+    new DocWorkerService(config, logger),
+    new MetricsService(),
+    config,
+    logger,
+  );
   running.push(sut);
   return { sut, log, snapshots, boards, compactor };
 }
@@ -54,7 +73,9 @@ describe(BoardStoreService.name, () => {
   it('refuses to load a board written in a newer schema version than this code knows', async () => {
     const newer = new Y.Doc();
     newer.getMap('meta').set('schemaVersion', 99);
-    const { sut, log } = setup({ snapshot: async () => ({ state: Y.encodeStateAsUpdate(newer), logId: { ms: 1, seq: 0 } }) });
+    const { sut, log } = setup({
+      snapshot: async () => ({ state: Y.encodeStateAsUpdate(newer), logId: { ms: 1, seq: 0 } }),
+    });
     await expect(sut.acquire('b1')).rejects.toMatchObject({ code: 'unavailable' });
     expect(sut.get('b1')).toBeUndefined();
     expect(log.append).not.toHaveBeenCalled();
@@ -124,6 +145,29 @@ describe(BoardStoreService.name, () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(sut.get('b1')).toBeUndefined();
     expect(titles).toEqual(['共建']);
+  });
+
+  it('loads a board again for a join that comes while it is leaving memory, once it has left', async () => {
+    const { sut, log } = setup();
+    let unloading: (() => void) | undefined;
+    sut.watch({
+      onChanged: () => undefined,
+      // The first unload waits until told; any later one (at shutdown) does not.
+      onUnloading: () => (unloading ? Promise.resolve() : new Promise<void>((resolve) => (unloading = resolve))),
+    });
+    const board = await sut.acquire('b1');
+    sut.attach(board, 's1');
+    sut.detach(board, 's1');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sut.get('b1')).toBeUndefined();
+    const again = sut.acquire('b1');
+    await new Promise((r) => setTimeout(r, 20));
+    unloading?.();
+    const loaded = await again;
+    expect(loaded).not.toBe(board);
+    expect(loaded.doc.getMap('meta').get('title')).toBe('共建');
+    expect(sut.get('b1')).toBe(loaded);
+    expect(log.follow).toHaveBeenCalledTimes(2);
   });
 
   it('keeps a board that a socket rejoined before the idle time ran out', async () => {

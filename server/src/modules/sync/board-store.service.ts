@@ -8,8 +8,18 @@ import { ROOT_LOGGER } from '../../base/logging';
 import { MetricsService } from '../../base/metrics';
 import { BoardsRepository } from '../boards';
 import { CompactorService } from './compactor.service';
+import { DocWorkerService } from './doc-worker.service';
+import { FullState } from './full-state';
 import { LoadedBoard } from './loaded-board';
-import { AWARENESS_BUS, AwarenessBus, compareLogIds, LogEntry, LogGap, UPDATE_LOG, UpdateLog } from '../../base/storage';
+import {
+  AWARENESS_BUS,
+  AwarenessBus,
+  compareLogIds,
+  LogEntry,
+  LogGap,
+  UPDATE_LOG,
+  UpdateLog,
+} from '../../base/storage';
 import { loadStoredBoard, REMOTE_ORIGIN } from './load-board';
 import { SnapshotRepository } from './snapshot.repository';
 import { INSTANCE_ID } from '../../base/storage';
@@ -51,6 +61,8 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   private readonly logger: Logger;
   private readonly boards = new Map<string, LoadedBoard>();
   private readonly loading = new Map<string, Promise<LoadedBoard>>();
+  /** Boards leaving memory: a load waits for this (the log follows a board once per instance). */
+  private readonly unloading = new Map<string, Promise<void>>();
   private events: BoardEvents | undefined;
   private readonly watchers = new Set<BoardWatcher>();
   private compactTimer: NodeJS.Timeout | undefined;
@@ -75,6 +87,7 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     private readonly snapshots: SnapshotRepository,
     private readonly boardsRepository: BoardsRepository,
     private readonly compactor: CompactorService,
+    private readonly docWorker: DocWorkerService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) root: Logger,
@@ -108,6 +121,8 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     clearTimeout(this.repairTimer);
     this.repairTimer = undefined;
     for (const board of [...this.boards.values()]) await this.unload(board, { shuttingDown: true });
+    // Unloads that were already under way.
+    await Promise.all(this.unloading.values());
   }
 
   setEvents(events: BoardEvents): void {
@@ -128,13 +143,19 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     return this.boards.size;
   }
 
-  /** The board in memory, loading it if needed. Throws `not_found` or `unavailable`. */
+  /**
+   * The board in memory, loading it if needed (once it has finished leaving memory, if it is).
+   * Throws `not_found` or `unavailable`.
+   */
   async acquire(boardId: string): Promise<LoadedBoard> {
     const loaded = this.boards.get(boardId);
     if (loaded) return loaded;
     let pending = this.loading.get(boardId);
     if (!pending) {
-      pending = this.load(boardId).finally(() => this.loading.delete(boardId));
+      const unloading = this.unloading.get(boardId);
+      pending = (unloading ? unloading.then(() => this.load(boardId)) : this.load(boardId)).finally(() =>
+        this.loading.delete(boardId),
+      );
       this.loading.set(boardId, pending);
     }
     return pending;
@@ -159,7 +180,8 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   private unloadWhenIdle(board: LoadedBoard): void {
     board.idleTimer = setTimeout(() => {
       board.idleTimer = undefined;
-      if (board.sockets.size === 0 && this.boards.get(board.id) === board) void this.unload(board, { shuttingDown: false });
+      if (board.sockets.size === 0 && this.boards.get(board.id) === board)
+        void this.unload(board, { shuttingDown: false });
     }, this.config.BOARD_IDLE_MS);
     board.idleTimer.unref();
   }
@@ -181,7 +203,12 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     let board: LoadedBoard | undefined;
     try {
       const stored = await loadStoredBoard(this.snapshots, this.log, boardId);
-      board = new LoadedBoard(boardId, stored.doc, stored.lastLogId, stored.bytes, stored.entries);
+      const fullState = new FullState(
+        stored.updates,
+        (updates) => this.docWorker.merge(updates),
+        (err) => this.logger.warn({ err, boardId }, 'merging the encoded state kept for joiners failed; will retry'),
+      );
+      board = new LoadedBoard(boardId, stored.doc, stored.lastLogId, stored.bytes, stored.entries, fullState);
       await this.migrate(board);
     } catch (err) {
       board?.destroy();
@@ -189,7 +216,9 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
       throw new AppError('unavailable');
     }
     board.subscription = this.log.follow(boardId, board.lastLogId, (entries) => this.applyRemote(board, entries));
-    board.unsubscribeAwareness = this.awarenessBus.subscribe(boardId, (payload) => this.events?.onRemoteAwareness(board, payload));
+    board.unsubscribeAwareness = this.awarenessBus.subscribe(boardId, (payload) =>
+      this.events?.onRemoteAwareness(board, payload),
+    );
     this.boards.set(boardId, board);
     this.metrics.loadedBoards.set(this.boards.size);
     this.metrics.boardLoadDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -239,11 +268,17 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
         await this.repairOne(board, pending);
       } catch (err) {
         if (!options.shuttingDown) {
-          this.logger.warn({ err, boardId: board.id }, 'board kept in memory: updates the log lacks could not be written yet');
+          this.logger.warn(
+            { err, boardId: board.id },
+            'board kept in memory: updates the log lacks could not be written yet',
+          );
           if (board.sockets.size === 0 && !board.idleTimer) this.unloadWhenIdle(board);
           return;
         }
-        this.logger.error({ err, boardId: board.id }, 'shutting down with updates the log lacks; only clients still hold them');
+        this.logger.error(
+          { err, boardId: board.id },
+          'shutting down with updates the log lacks; only clients still hold them',
+        );
       }
     }
     if (board.entriesSinceSnapshot > 0) {
@@ -254,7 +289,19 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
       }
     }
     if (board.sockets.size > 0 && !options.shuttingDown) return;
-    if (this.boards.get(board.id) === board) this.boards.delete(board.id);
+    if (this.boards.get(board.id) !== board) return;
+    this.boards.delete(board.id);
+    const leaving = this.release(board);
+    this.unloading.set(board.id, leaving);
+    try {
+      await leaving;
+    } finally {
+      if (this.unloading.get(board.id) === leaving) this.unloading.delete(board.id);
+    }
+  }
+
+  /** The last step of an unload: watchers read the board one last time, then it is destroyed. */
+  private async release(board: LoadedBoard): Promise<void> {
     for (const watcher of this.watchers) {
       try {
         await watcher.onUnloading(board);
@@ -442,7 +489,8 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
   private async compactDue(): Promise<void> {
     for (const board of this.boards.values()) {
       const soon = this.compactSoon.has(board.id);
-      if ((!soon && board.entriesSinceSnapshot < this.config.COMPACT_AFTER_UPDATES) || this.compacting.has(board.id)) continue;
+      if ((!soon && board.entriesSinceSnapshot < this.config.COMPACT_AFTER_UPDATES) || this.compacting.has(board.id))
+        continue;
       this.compacting.add(board.id);
       try {
         await this.compactNow(board.id, soon);

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import * as Y from 'yjs';
 import { APP_CONFIG, AppConfig } from '../../base/config';
 import { ROOT_LOGGER } from '../../base/logging';
 import { MetricsService } from '../../base/metrics';
 import { BOARD_LOCKS, BoardLocks, compareLogIds, LogEntry, LogId, UPDATE_LOG, UpdateLog } from '../../base/storage';
 import { AuditRepository, AuditRow, auditFactsSchema } from '../audit';
+import { DocWorkerService } from './doc-worker.service';
 import { SnapshotRepository } from './snapshot.repository';
 
 export interface CompactionResult {
@@ -36,6 +36,7 @@ export class CompactorService {
     @Inject(BOARD_LOCKS) private readonly locks: BoardLocks,
     private readonly snapshots: SnapshotRepository,
     private readonly audit: AuditRepository,
+    private readonly docWorker: DocWorkerService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) root: Logger,
@@ -48,9 +49,12 @@ export class CompactorService {
     const lease = await this.locks.tryAcquire(boardId, this.config.LOCK_LEASE_MS);
     if (!lease) return { compacted: false, merged: 0, trimmed: 0 };
     const started = process.hrtime.bigint();
-    const renewal = setInterval(() => {
-      lease.renew().catch((err) => this.logger.warn({ err, boardId }, 'lock renewal failed'));
-    }, Math.max(50, Math.floor(this.config.LOCK_LEASE_MS / 3)));
+    const renewal = setInterval(
+      () => {
+        lease.renew().catch((err) => this.logger.warn({ err, boardId }, 'lock renewal failed'));
+      },
+      Math.max(50, Math.floor(this.config.LOCK_LEASE_MS / 3)),
+    );
     try {
       const snapshot = await this.snapshots.get(boardId);
       const base: LogId = snapshot?.logId ?? { ms: 0, seq: 0 };
@@ -62,7 +66,11 @@ export class CompactorService {
         return { compacted: false, merged: 0, trimmed };
       }
       const upTo = entries[entries.length - 1].id;
-      const state = mergeUpdates(snapshot?.state, entries.map((entry) => entry.update));
+      // In the worker for big boards: building and encoding the document is the long part.
+      const { state, sha256 } = await this.docWorker.compact(
+        snapshot?.state,
+        entries.map((entry) => entry.update),
+      );
       if (!(await lease.renew())) {
         this.logger.warn({ boardId }, 'compaction lock lost before writing; skipped');
         return { compacted: false, merged: 0, trimmed: 0 };
@@ -73,7 +81,7 @@ export class CompactorService {
       // Only over the snapshot it merged from (compare-and-set), whoever else holds or held the lock.
       const written = await this.snapshots.save(
         boardId,
-        { state, logId: upTo },
+        { state, sha256, logId: upTo },
         this.config.HISTORY_EVERY_MS,
         (trx) => this.audit.insert(auditRows, trx),
         snapshot,
@@ -83,7 +91,10 @@ export class CompactorService {
       const trimmed = await this.trim(boardId, upTo);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.compactionDuration.observe(seconds);
-      this.logger.debug({ boardId, merged: entries.length, trimmed, bytes: state.byteLength, seconds }, 'board compacted');
+      this.logger.debug(
+        { boardId, merged: entries.length, trimmed, bytes: state.byteLength, seconds },
+        'board compacted',
+      );
       return { compacted: true, merged: entries.length, trimmed, snapshotBytes: state.byteLength };
     } finally {
       clearInterval(renewal);
@@ -115,18 +126,5 @@ export class CompactorService {
       if (compareLogIds(horizon, limit) < 0) limit = horizon;
     }
     return limit.ms > 0 || limit.seq > 0 ? this.log.trim(boardId, limit) : 0;
-  }
-}
-
-export function mergeUpdates(base: Uint8Array | undefined, updates: Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc();
-  try {
-    doc.transact(() => {
-      if (base) Y.applyUpdate(doc, base);
-      for (const update of updates) Y.applyUpdate(doc, update);
-    });
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
   }
 }

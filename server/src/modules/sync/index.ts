@@ -4,6 +4,7 @@ export * from './board-store.service';
 export * from './load-board';
 export * from './loaded-board';
 export * from './compactor.service';
+export * from './doc-worker.service';
 export * from './snapshot.repository';
 export * from '../../base/storage';
 export * from './snapshot-checksum';

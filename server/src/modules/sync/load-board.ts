@@ -13,6 +13,8 @@ export interface StoredBoard {
   bytes: number;
   /** Log entries applied after the snapshot. */
   entries: number;
+  /** What was applied, in order: the snapshot's state (if any), then each entry's update. */
+  updates: Uint8Array[];
 }
 
 /**
@@ -28,16 +30,13 @@ export async function loadStoredBoard(
   const snapshot = await snapshots.get(boardId);
   const entries = await log.readAfter(boardId, snapshot?.logId ?? ZERO_LOG_ID);
   const doc = new Y.Doc({ gc: true });
+  const updates = [...(snapshot ? [snapshot.state] : []), ...entries.map((entry) => entry.update)];
   let bytes = 0;
   try {
     doc.transact(() => {
-      if (snapshot) {
-        Y.applyUpdate(doc, snapshot.state);
-        bytes += snapshot.state.byteLength;
-      }
-      for (const entry of entries) {
-        Y.applyUpdate(doc, entry.update);
-        bytes += entry.update.byteLength;
+      for (const update of updates) {
+        Y.applyUpdate(doc, update);
+        bytes += update.byteLength;
       }
     }, REMOTE_ORIGIN);
   } catch (err) {
@@ -45,5 +44,5 @@ export async function loadStoredBoard(
     throw err;
   }
   const lastLogId = entries.length > 0 ? entries[entries.length - 1].id : (snapshot?.logId ?? ZERO_LOG_ID);
-  return { doc, lastLogId, bytes, entries: entries.length };
+  return { doc, lastLogId, bytes, entries: entries.length, updates };
 }

@@ -4,6 +4,7 @@ import { Awareness } from 'y-protocols/awareness';
 export const REMOTE_OWNER = 'remote';
 import * as Y from 'yjs';
 import { compareLogIds, LogId, Subscription } from '../../base/storage';
+import { FullState } from './full-state';
 
 /** A board's document in memory, with what the instance tracks about it. */
 export class LoadedBoard {
@@ -25,14 +26,25 @@ export class LoadedBoard {
   subscription: Subscription | undefined;
   unsubscribeAwareness: (() => void) | undefined;
   idleTimer: NodeJS.Timeout | undefined;
+  private readonly onDocUpdate = (update: Uint8Array) => this.fullState.add(update);
 
+  /**
+   * `fullState` starts as what `doc` was built from (by default, `doc` encoded now); from here on
+   * it records every update the document emits, so that it always holds what the document holds.
+   */
   constructor(
     readonly id: string,
     readonly doc: Y.Doc,
     lastLogId: LogId,
     bytes: number,
     entriesSinceSnapshot: number,
+    readonly fullState: FullState = new FullState(
+      [Y.encodeStateAsUpdate(doc)],
+      (updates) => Promise.resolve(Y.mergeUpdates(updates)),
+      () => {},
+    ),
   ) {
+    doc.on('update', this.onDocUpdate);
     this.lastLogId = lastLogId;
     this.bytes = bytes;
     this.entriesSinceSnapshot = entriesSinceSnapshot;
@@ -41,7 +53,8 @@ export class LoadedBoard {
     this.awareness.setLocalState(null);
     // A state removed (null relayed, or outdated after 30 s without renewal) frees a remote client id.
     this.awareness.on('update', ({ removed }: { removed: number[] }) => {
-      for (const clientId of removed) if (this.awarenessOwners.get(clientId) === REMOTE_OWNER) this.awarenessOwners.delete(clientId);
+      for (const clientId of removed)
+        if (this.awarenessOwners.get(clientId) === REMOTE_OWNER) this.awarenessOwners.delete(clientId);
     });
   }
 
@@ -56,6 +69,8 @@ export class LoadedBoard {
     this.subscription?.close();
     this.unsubscribeAwareness?.();
     this.awareness.destroy();
+    this.doc.off('update', this.onDocUpdate);
+    this.fullState.destroy();
     this.doc.destroy();
   }
 }

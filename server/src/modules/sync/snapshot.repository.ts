@@ -14,7 +14,7 @@ export class CorruptSnapshotError extends Error {
 export interface StoredSnapshot {
   state: Uint8Array;
   logId: LogId;
-  /** The state's SHA-256 (hex), as stored; set by `get`. */
+  /** The state's SHA-256 (hex): as stored, from `get`; computed when absent, by `save`. */
   sha256?: string;
 }
 
@@ -62,7 +62,7 @@ export class SnapshotRepository {
     basedOn?: StoredSnapshot | null,
   ): Promise<boolean> {
     const { ms, seq } = snapshot.logId;
-    const checksum = snapshotChecksum(snapshot.state);
+    const checksum = snapshot.sha256 ?? snapshotChecksum(snapshot.state);
     const newer = sql<boolean>`(board_snapshots.log_ms, board_snapshots.log_seq) < (${ms}::bigint, ${seq}::bigint)`;
     const unchanged =
       basedOn === undefined
@@ -77,7 +77,13 @@ export class SnapshotRepository {
         .onConflict((oc) =>
           oc
             .column('board_id')
-            .doUpdateSet({ state: snapshot.state, state_sha256: checksum, log_ms: ms, log_seq: seq, updated_at: sql`now()` })
+            .doUpdateSet({
+              state: snapshot.state,
+              state_sha256: checksum,
+              log_ms: ms,
+              log_seq: seq,
+              updated_at: sql`now()`,
+            })
             .where(sql<boolean>`${newer} and ${unchanged}`),
         )
         .executeTakeFirst();
@@ -100,5 +106,4 @@ export class SnapshotRepository {
       return true;
     });
   }
-
 }

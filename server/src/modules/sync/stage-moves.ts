@@ -43,10 +43,14 @@ export function refusedStageMoves(doc: Y.Doc, update: Uint8Array, changes: Updat
       // Only a stage-log entry written with this move explains it.
       const logged = new Set(
         changes
-          .filter((c) => c.kind === 'create' && c.path.length === 4 && c.path[1] === projectId && c.path[2] === 'stageLog')
+          .filter(
+            (c) => c.kind === 'create' && c.path.length === 4 && c.path[1] === projectId && c.path[2] === 'stageLog',
+          )
           .map((c) => c.path[3]),
       );
-      const reason = project.stageLog.find((entry) => logged.has(entry.id) && entry.from === from && entry.to === to)?.reason;
+      const reason = project.stageLog.find(
+        (entry) => logged.has(entry.id) && entry.from === from && entry.to === to,
+      )?.reason;
       const conditions = unmetConditions({ ...project, stage: from }, { to, reason, criteria });
       if (conditions.length > 0) refusals.push({ projectId, to, conditions });
     }

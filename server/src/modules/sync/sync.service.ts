@@ -40,6 +40,7 @@ import { decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness-codec'
 import { refusedStageMoves } from './stage-moves';
 import { inspectUpdate, UpdateChange, UpdateRejection } from './update-inspector';
 import { BoardStoreService } from './board-store.service';
+import { DocWorkerService } from './doc-worker.service';
 import { LoadedBoard, REMOTE_OWNER } from './loaded-board';
 import { AWARENESS_BUS, AwarenessBus, UPDATE_LOG, UpdateLog } from '../../base/storage';
 import { INSTANCE_ID } from '../../base/storage';
@@ -49,6 +50,8 @@ interface JoinedBoard {
   role: BoardRole;
   board: LoadedBoard;
   awarenessClients: Set<number>;
+  /** A step 2 being worked out in the document worker; later answers wait for it. */
+  answering?: Promise<void>;
 }
 
 /** What the server keeps on each socket (`socket.data`). */
@@ -98,6 +101,7 @@ export class SyncService implements OnModuleDestroy {
     private readonly auth: AuthService,
     private readonly accessEvents: AccessEventsService,
     private readonly audit: AuditWriterService,
+    private readonly docWorker: DocWorkerService,
     @Inject(UPDATE_LOG) private readonly log: UpdateLog,
     @Inject(AWARENESS_BUS) private readonly awarenessBus: AwarenessBus,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
@@ -222,7 +226,7 @@ export class SyncService implements OnModuleDestroy {
       }
       switch (message.kind) {
         case 'step1':
-          this.answerStep1(socket, joined.board, message.stateVector);
+          this.answerStep1(socket, joined, message.stateVector);
           return { ok: true };
         case 'awareness':
           this.receiveLocalAwareness(socket, state, joined, message.update);
@@ -406,14 +410,61 @@ export class SyncService implements OnModuleDestroy {
     }
   }
 
-  private answerStep1(socket: Socket, board: LoadedBoard, stateVector: Uint8Array): void {
-    let diff: Uint8Array;
+  /**
+   * Sync step 2: what the board holds beyond the client's state vector. A client with nothing
+   * (a first join, a reset) gets the whole state as kept encoded (FullState), without the document
+   * being encoded again; on a big board, the difference for any other state vector is worked out
+   * in the document worker, and sent when it is ready (updates forwarded meanwhile wait in the
+   * client's Yjs until it arrives). Either way, once a client has applied a step 2 it holds at
+   * least what the board held when its step 1 came in, and its step 2s come in the order of its
+   * step 1s.
+   */
+  private answerStep1(socket: Socket, joined: JoinedBoard, stateVector: Uint8Array): void {
+    const { board } = joined;
+    let empty: boolean;
     try {
-      diff = Y.encodeStateAsUpdate(board.doc, stateVector);
+      empty = Y.decodeStateVector(stateVector).size === 0;
     } catch {
       throw new Refusal('invalid');
     }
-    socket.emit(SyncEvent.y, board.id, encodeSyncStep2(diff));
+    let answer: Uint8Array[] | Promise<Uint8Array[]>;
+    if (empty) {
+      const [base, tail] = board.fullState.parts();
+      if (!tail) answer = [encodeSyncStep2(base)];
+      else if (base.byteLength < this.config.WORKER_MIN_BYTES) answer = [encodeSyncStep2(Y.mergeUpdates([base, tail]))];
+      // Merging into a big base would take the event loop; the tail goes first instead, and
+      // waits in the client's Yjs (its structs lack their dependencies) until step 2 brings the
+      // base: applying step 2 integrates both, so the client is whole the moment it has it.
+      else answer = [encodeSyncUpdate(tail), encodeSyncStep2(base)];
+    } else if (board.fullState.bytes >= this.config.WORKER_MIN_BYTES) {
+      answer = this.docWorker.diff(board.fullState.all(), stateVector).then(
+        (diff) => [encodeSyncStep2(diff)],
+        (err: unknown) => {
+          this.logger.warn({ err, boardId: board.id }, 'step 2 in the document worker failed; answered inline');
+          return [encodeSyncStep2(Y.encodeStateAsUpdate(board.doc, stateVector))];
+        },
+      );
+    } else {
+      try {
+        answer = [encodeSyncStep2(Y.encodeStateAsUpdate(board.doc, stateVector))];
+      } catch {
+        throw new Refusal('invalid');
+      }
+    }
+    const send = (messages: Uint8Array[]) => {
+      if (!socket.connected || stateOf(socket).joined.get(board.id) !== joined) return;
+      for (const message of messages) socket.emit(SyncEvent.y, board.id, message);
+    };
+    if (Array.isArray(answer) && !joined.answering) {
+      send(answer);
+      return;
+    }
+    // Behind an answer still being worked out.
+    const after = (joined.answering ?? Promise.resolve()).then(() => answer).then(send);
+    const answering = after.finally(() => {
+      if (joined.answering === answering) joined.answering = undefined;
+    });
+    joined.answering = answering;
   }
 
   private forward(board: LoadedBoard, message: Uint8Array, exceptSocketId?: string): void {

@@ -88,14 +88,27 @@ describe(inspectUpdate.name, () => {
       project(doc).set('expenses', expenses);
       const expense = new Y.Map<unknown>();
       expenses.set('e1', expense);
-      for (const [key, value] of Object.entries({ id: 'e1', date: '2026-03-02', amountFen: 120000, orgId: 'union-liangxi' })) expense.set(key, value);
+      for (const [key, value] of Object.entries({
+        id: 'e1',
+        date: '2026-03-02',
+        amountFen: 120000,
+        orgId: 'union-liangxi',
+      }))
+        expense.set(key, value);
     });
-    expect(changes).toContainEqual({ kind: 'set', path: ['projects', 'p1', 'expenses', 'e1', 'amountFen'], value: 120000 });
+    expect(changes).toContainEqual({
+      kind: 'set',
+      path: ['projects', 'p1', 'expenses', 'e1', 'amountFen'],
+      value: 120000,
+    });
   });
 
   it('refuses an unknown root', () => {
     const { server, client } = setup();
-    expect(rejection(() => inspectEdit(server, client, (doc) => doc.getMap('secrets').set('a', 1)))).toEqual({ reason: 'unknown_root', path: 'secrets' });
+    expect(rejection(() => inspectEdit(server, client, (doc) => doc.getMap('secrets').set('a', 1)))).toEqual({
+      reason: 'unknown_root',
+      path: 'secrets',
+    });
   });
 
   it('refuses an unknown key', () => {
@@ -121,7 +134,10 @@ describe(inspectUpdate.name, () => {
       project(doc).set('funding', map);
       map.set('union-liangxi', 10.5);
     };
-    expect(rejection(() => inspectEdit(server, client, funding))).toEqual({ reason: 'invalid_value', path: 'projects/p1/funding/union-liangxi' });
+    expect(rejection(() => inspectEdit(server, client, funding))).toEqual({
+      reason: 'invalid_value',
+      path: 'projects/p1/funding/union-liangxi',
+    });
   });
 
   it('refuses a plain value where the schema wants a text', () => {
@@ -134,15 +150,21 @@ describe(inspectUpdate.name, () => {
 
   it('refuses an array where the schema wants a map', () => {
     const { server, client } = setup();
-    expect(rejection(() => inspectEdit(server, client, (doc) => project(doc).set('checklist', new Y.Array())))).toEqual({
-      reason: 'wrong_type',
-      path: 'projects/p1/checklist',
-    });
+    expect(rejection(() => inspectEdit(server, client, (doc) => project(doc).set('checklist', new Y.Array())))).toEqual(
+      {
+        reason: 'wrong_type',
+        path: 'projects/p1/checklist',
+      },
+    );
   });
 
   it('refuses formatting inside a text', () => {
     const { server, client } = setup();
-    expect(rejection(() => inspectEdit(server, client, (doc) => (project(doc).get('title') as Y.Text).format(0, 2, { bold: true })))).toEqual({
+    expect(
+      rejection(() =>
+        inspectEdit(server, client, (doc) => (project(doc).get('title') as Y.Text).format(0, 2, { bold: true })),
+      ),
+    ).toEqual({
       reason: 'wrong_type',
       path: 'projects/p1/title',
     });
@@ -155,7 +177,10 @@ describe(inspectUpdate.name, () => {
       client.getMap('projects').set('p3', map);
       map.set('id', 'p3');
     };
-    expect(rejection(() => inspectEdit(server, client, bare))).toEqual({ reason: 'missing_key', path: 'projects/p3/category' });
+    expect(rejection(() => inspectEdit(server, client, bare))).toEqual({
+      reason: 'missing_key',
+      path: 'projects/p3/category',
+    });
   });
 
   it('refuses removing a required key', () => {
@@ -168,7 +193,9 @@ describe(inspectUpdate.name, () => {
 
   it('allows deleting a whole project', () => {
     const { server, client } = setup();
-    expect(inspectEdit(server, client, (doc) => doc.getMap('projects').delete('p1'))).toEqual([{ kind: 'delete', path: ['projects', 'p1'] }]);
+    expect(inspectEdit(server, client, (doc) => doc.getMap('projects').delete('p1'))).toEqual([
+      { kind: 'delete', path: ['projects', 'p1'] },
+    ]);
   });
 
   it('refuses an update that builds on content the document does not have', () => {
@@ -180,7 +207,10 @@ describe(inspectUpdate.name, () => {
     const afterFirst = Y.encodeStateVector(other);
     (project(other).get('title') as Y.Text).insert(1, 'B');
     void base;
-    expect(rejection(() => inspectUpdate(server, Y.encodeStateAsUpdate(other, afterFirst)))).toEqual({ reason: 'missing_dependency', path: '' });
+    expect(rejection(() => inspectUpdate(server, Y.encodeStateAsUpdate(other, afterFirst)))).toEqual({
+      reason: 'missing_dependency',
+      path: '',
+    });
   });
 
   it('refuses a delete of content the document does not have yet (it would wait and hit it unchecked)', () => {

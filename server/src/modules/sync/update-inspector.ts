@@ -7,7 +7,14 @@ export type UpdateChange = DocChange;
 /** Why an update was refused, with the path it concerns. */
 export class UpdateRejection extends Error {
   constructor(
-    readonly reason: 'unknown_root' | 'unknown_key' | 'wrong_type' | 'invalid_value' | 'missing_key' | 'unresolvable' | 'missing_dependency',
+    readonly reason:
+      | 'unknown_root'
+      | 'unknown_key'
+      | 'wrong_type'
+      | 'invalid_value'
+      | 'missing_key'
+      | 'unresolvable'
+      | 'missing_dependency',
     readonly path: string,
   ) {
     super(`${reason} at ${path || '/'}`);
@@ -97,7 +104,11 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
       if (parent === null) throw new UpdateRejection('missing_dependency', '');
       // Yjs drops what is written into a deleted or collected container; so do we.
       const path = parent instanceof Y.Item && !(parent.deleted && !own.has(parent)) ? containerPath(parent) : null;
-      location = path && { parent: path, key: item.parentSub, owner: own.has(parent as Y.Item) ? idKey((parent as Y.Item).id) : 'doc' };
+      location = path && {
+        parent: path,
+        key: item.parentSub,
+        owner: own.has(parent as Y.Item) ? idKey((parent as Y.Item).id) : 'doc',
+      };
     } else {
       // Parent and key come from the neighbour the item was inserted next to.
       const neighbourId = item.origin ?? item.rightOrigin;
@@ -152,7 +163,10 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
   for (const [client, ranges] of ds.clients) {
     for (const range of ranges) {
       // Deleting what the document doesn't have yet would wait and hit it, unchecked, when it comes.
-      const known = Math.max(state(client), ...(byClient.get(client) ?? []).map((struct) => struct.id.clock + struct.length));
+      const known = Math.max(
+        state(client),
+        ...(byClient.get(client) ?? []).map((struct) => struct.id.clock + struct.length),
+      );
       if (range.len > 0 && range.clock + range.len > known) throw new UpdateRejection('missing_dependency', '');
       const end = Math.min(range.clock + range.len, state(client));
       let clock = range.clock;
@@ -161,7 +175,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
         clock = struct.id.clock + struct.length;
         if (!(struct instanceof Y.Item) || struct.deleted) continue;
         const path = typePath(struct.parent as Y.AbstractType<unknown>);
-        changes.push(struct.parentSub === null ? { kind: 'text', path } : { kind: 'delete', path: [...path, struct.parentSub] });
+        changes.push(
+          struct.parentSub === null ? { kind: 'text', path } : { kind: 'delete', path: [...path, struct.parentSub] },
+        );
       }
     }
   }
@@ -185,7 +201,8 @@ function withoutContentsOfDeleted(changes: UpdateChange[]): UpdateChange[] {
 
 function changeFor(node: SchemaNode, content: Y.Item['content'], path: string[]): UpdateChange {
   if (node.kind === 'value') {
-    if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) throw new UpdateRejection('wrong_type', path.join('/'));
+    if (!(content instanceof Y.ContentAny) || content.arr.length !== 1)
+      throw new UpdateRejection('wrong_type', path.join('/'));
     const value = content.arr[0];
     if (!node.schema.safeParse(value).success) throw new UpdateRejection('invalid_value', path.join('/'));
     return { kind: 'set', path, value };
@@ -202,7 +219,11 @@ function changeFor(node: SchemaNode, content: Y.Item['content'], path: string[])
  * the same path (which a concurrent creation replaces without deleting it); a required key is only
  * ever replaced, not removed.
  */
-function checkRequiredKeys(changes: UpdateChange[], owners: Map<UpdateChange, string>, selves: Map<UpdateChange, string>): void {
+function checkRequiredKeys(
+  changes: UpdateChange[],
+  owners: Map<UpdateChange, string>,
+  selves: Map<UpdateChange, string>,
+): void {
   const writes = changes.filter((c) => c.kind === 'set' || c.kind === 'create');
   const written = new Set(writes.map((c) => c.path.join('/')));
   const writtenInto = new Set(writes.map((c) => `${owners.get(c)}|${c.path.join('/')}`));
@@ -225,7 +246,6 @@ function checkRequiredKeys(changes: UpdateChange[], owners: Map<UpdateChange, st
     }
   }
 }
-
 
 function idKey(id: Y.ID): string {
   return `${id.client}:${id.clock}`;

@@ -1,0 +1,190 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Worker } from 'node:worker_threads';
+import * as Y from 'yjs';
+import { APP_CONFIG, AppConfig } from '../../base/config';
+import { ROOT_LOGGER } from '../../base/logging';
+import { snapshotChecksum } from './snapshot-checksum';
+
+/** A merged board state and its SHA-256 (hex). */
+export interface MergedState {
+  state: Uint8Array;
+  sha256: string;
+}
+
+/** What the worker is asked to do; see `docJobs`. */
+type Job =
+  | { kind: 'compact'; base: Uint8Array | undefined; updates: Uint8Array[] }
+  | { kind: 'merge'; updates: Uint8Array[] }
+  | { kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array };
+
+type JobResult = MergedState | Uint8Array;
+
+interface Pending {
+  resolve: (result: JobResult) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * The whole-document jobs, written once for both places they run: in the worker thread, and
+ * inline for inputs below WORKER_MIN_BYTES (where a round trip to the worker costs more than the
+ * job). Self-contained on purpose: the worker runs this function's source text.
+ *
+ * - compact: the snapshot and log entries applied to a fresh document and encoded again (what a
+ *   load would build, garbage-collected), with its checksum;
+ * - merge: updates merged as they are (`Y.mergeUpdates`: no document is built);
+ * - diff: what the merged updates hold beyond a state vector.
+ */
+function docJobs(y: typeof Y, sha256: (state: Uint8Array) => string) {
+  return (job: Job): JobResult => {
+    switch (job.kind) {
+      case 'compact': {
+        const doc = new y.Doc();
+        try {
+          doc.transact(() => {
+            if (job.base) y.applyUpdate(doc, job.base);
+            for (const update of job.updates) y.applyUpdate(doc, update);
+          });
+          const state = y.encodeStateAsUpdate(doc);
+          return { state, sha256: sha256(state) };
+        } finally {
+          doc.destroy();
+        }
+      }
+      case 'merge':
+        return job.updates.length === 1 ? job.updates[0] : y.mergeUpdates(job.updates);
+      case 'diff': {
+        const merged = job.updates.length === 1 ? job.updates[0] : y.mergeUpdates(job.updates);
+        return y.diffUpdate(merged, job.stateVector);
+      }
+    }
+  };
+}
+
+/** The worker's script: `docJobs` over messages `{ id, job }`, answering `{ id, result }` or `{ id, error }`. */
+function workerSource(): string {
+  return `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const Y = require(${JSON.stringify(require.resolve('yjs'))});
+const run = (${docJobs.toString()})(Y, (state) => createHash('sha256').update(state).digest('hex'));
+parentPort.on('message', ({ id, job }) => {
+  let result;
+  try {
+    result = run(job);
+  } catch (err) {
+    parentPort.postMessage({ id, error: String((err && err.stack) || err) });
+    return;
+  }
+  const buffer = result instanceof Uint8Array ? result : result.state;
+  const transfer = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength ? [buffer.buffer] : [];
+  parentPort.postMessage({ id, result }, transfer);
+});
+`;
+}
+
+const runInline = docJobs(Y, snapshotChecksum);
+
+/**
+ * Whole-document work kept off the event loop: compacting a board (build the document from its
+ * snapshot and log, encode it again), merging a board's stored state for joiners, and answering
+ * a joiner's state vector on a big board. Decoding and encoding a 10 MB board takes the event
+ * loop for seconds; in the worker, sync messages for every other board go on meanwhile.
+ *
+ * One worker thread, started on first use and again after it dies (its jobs then fail; callers
+ * retry as they would after a storage error); jobs run one at a time in the order given. Inputs
+ * smaller than WORKER_MIN_BYTES run inline.
+ */
+@Injectable()
+export class DocWorkerService implements OnModuleDestroy {
+  private readonly logger: Logger;
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.logger = root.child({ context: DocWorkerService.name });
+  }
+
+  /** The snapshot with the log entries applied, garbage-collected and encoded, and its checksum. */
+  compact(base: Uint8Array | undefined, updates: Uint8Array[]): Promise<MergedState> {
+    return this.run({ kind: 'compact', base, updates }) as Promise<MergedState>;
+  }
+
+  /** The updates merged into one, without building a document. */
+  merge(updates: Uint8Array[]): Promise<Uint8Array> {
+    return this.run({ kind: 'merge', updates }) as Promise<Uint8Array>;
+  }
+
+  /** What the merged updates hold beyond `stateVector`. */
+  diff(updates: Uint8Array[], stateVector: Uint8Array): Promise<Uint8Array> {
+    return this.run({ kind: 'diff', updates, stateVector }) as Promise<Uint8Array>;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private run(job: Job): Promise<JobResult> {
+    if (bytesOf(job) < this.config.WORKER_MIN_BYTES || this.closed) {
+      try {
+        return Promise.resolve(runInline(job));
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    const worker = this.started();
+    const id = this.nextId++;
+    return new Promise<JobResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Keeps the process alive while a job is under way, and only then.
+      if (this.pending.size === 1) worker.ref();
+      worker.postMessage({ id, job });
+    });
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(workerSource(), { eval: true, name: 'gongjian-doc-worker' });
+    worker.unref();
+    worker.on('message', (message: { id: number; result?: JobResult; error?: string }) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (this.pending.size === 0) worker.unref();
+      if (message.error !== undefined) pending.reject(new Error(`document worker: ${message.error}`));
+      else pending.resolve(normalize(message.result as JobResult));
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const pending of this.pending.values()) pending.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', (err) => {
+      this.logger.error({ err }, 'document worker failed; it is started again for the next job');
+      fail(err);
+    });
+    worker.on('exit', (code) => fail(new Error(`document worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+function bytesOf(job: Job): number {
+  let bytes = job.kind === 'compact' ? (job.base?.byteLength ?? 0) : 0;
+  for (const update of job.updates) bytes += update.byteLength;
+  return bytes;
+}
+
+/** Buffers come back from the worker as plain Uint8Arrays; the callers expect what they'd get inline. */
+function normalize(result: JobResult): JobResult {
+  if (result instanceof Uint8Array) return result;
+  return { state: result.state, sha256: result.sha256 };
+}

@@ -1,0 +1,104 @@
+import * as Y from 'yjs';
+
+/** An update that holds nothing (what `Y.encodeStateAsUpdate` gives for an empty document). */
+export const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
+/** How long the tail may grow before it is merged into the base (in the worker, for big boards). */
+const REBASE_AFTER_UPDATES = 64;
+const REBASE_AFTER_BYTES = 64 * 1024;
+
+/** Merges updates; the board store passes the document worker's (off the event loop for big inputs). */
+export type MergeUpdates = (updates: Uint8Array[]) => Promise<Uint8Array>;
+
+/**
+ * A loaded board's whole state kept encoded, so that a client joining with nothing is answered
+ * without encoding the document again (for a 10 MB board, hundreds of milliseconds of event loop
+ * per joiner): the stored state the board was loaded from (`base`), then every update the
+ * document has emitted since (`tail`). Together they hold exactly what the document holds: the
+ * document's state is the union of the updates applied to it, and every change to it, whatever
+ * its origin (a client, the log, a repair, a migration), is one `update` event.
+ *
+ * The tail is merged into the base now and then by `merge` (the document worker), so that what a
+ * joiner gets stays two messages, and the tail's own merge on the event loop stays small. Deleted
+ * content is kept as the updates had it (`Y.mergeUpdates` does not garbage-collect); compaction,
+ * which builds a document, does.
+ */
+export class FullState {
+  private base: Uint8Array;
+  private tail: Uint8Array[];
+  private tailBytes: number;
+  private mergedTail: Uint8Array | null | undefined;
+  private rebasing = false;
+  private destroyed = false;
+
+  constructor(
+    stored: Uint8Array[],
+    private readonly merge: MergeUpdates,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.base = stored[0] ?? EMPTY_UPDATE;
+    this.tail = stored.slice(1);
+    this.tailBytes = this.tail.reduce((sum, update) => sum + update.byteLength, 0);
+  }
+
+  /** An update the document emitted. */
+  add(update: Uint8Array): void {
+    this.tail.push(update);
+    this.tailBytes += update.byteLength;
+    this.mergedTail = undefined;
+    if (this.tail.length >= REBASE_AFTER_UPDATES || this.tailBytes >= REBASE_AFTER_BYTES) this.rebase();
+  }
+
+  /** The whole state as (at most) two updates: the base, and the tail merged (null when empty). */
+  parts(): [Uint8Array, Uint8Array | null] {
+    if (this.mergedTail === undefined) {
+      this.mergedTail =
+        this.tail.length === 0 ? null : this.tail.length === 1 ? this.tail[0] : Y.mergeUpdates(this.tail);
+    }
+    return [this.base, this.mergedTail];
+  }
+
+  /** Every update that makes up the whole state, for a job that merges them itself. */
+  all(): Uint8Array[] {
+    return [this.base, ...this.tail];
+  }
+
+  /** Updates in the tail, not yet merged into the base. */
+  get tailLength(): number {
+    return this.tail.length;
+  }
+
+  /** Encoded size of base and tail. */
+  get bytes(): number {
+    return this.base.byteLength + this.tailBytes;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.tail = [];
+    this.base = EMPTY_UPDATE;
+  }
+
+  private rebase(): void {
+    if (this.rebasing || this.destroyed) return;
+    this.rebasing = true;
+    const count = this.tail.length;
+    this.merge([this.base, ...this.tail.slice(0, count)]).then(
+      (merged) => {
+        this.rebasing = false;
+        if (this.destroyed) return;
+        this.base = merged;
+        const merging = this.tail.splice(0, count);
+        this.tailBytes -= merging.reduce((sum, update) => sum + update.byteLength, 0);
+        this.mergedTail = undefined;
+        // What came in meanwhile may be due already.
+        if (this.tail.length >= REBASE_AFTER_UPDATES || this.tailBytes >= REBASE_AFTER_BYTES) this.rebase();
+      },
+      (err: unknown) => {
+        // Tried again on the next update; the tail meanwhile keeps everything.
+        this.rebasing = false;
+        this.onError(err);
+      },
+    );
+  }
+}
