@@ -60,6 +60,47 @@ describe.each([
     expect(fingerprint(docOf((await sut.compact(undefined, updates)).state))).toEqual(fingerprint(doc));
   });
 
+  it.each([11, 12, 13, 14])(
+    'slices a board made by concurrent clients into updates that apply in order with nothing pending (seed %i)',
+    async (seed) => {
+      // Three replicas editing concurrently, merged now and then: interleaved inserts, deletions,
+      // nested maps and texts from several clients, and an update the board lacks the base of.
+      const random = prng(seed);
+      const replicas = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+      for (let round = 0; round < 30; round++) {
+        for (const replica of replicas) for (let i = 0; i < 5; i++) randomEdit(replica, random, 'test');
+        if (random() < 0.6) {
+          const merged = Y.mergeUpdates(replicas.map((replica) => Y.encodeStateAsUpdate(replica)));
+          for (const replica of replicas) Y.applyUpdate(replica, merged);
+        }
+      }
+      const updates = replicas.map((replica) => Y.encodeStateAsUpdate(replica));
+      const whole = docOf(...updates);
+      const slices = await sut.slices(updates, 1 + Math.floor(random() * 40));
+      expect(slices.length).toBeGreaterThan(3);
+      const doc = new Y.Doc();
+      for (const [i, slice] of slices.entries()) {
+        Y.applyUpdate(doc, slice);
+        // Each slice integrates at once: nothing waits for a later one.
+        expect({ i, pending: doc.store.pendingStructs !== null || doc.store.pendingDs !== null }).toEqual({
+          i,
+          pending: false,
+        });
+      }
+      expect(fingerprint(doc)).toEqual(fingerprint(whole));
+      expect(Y.createDeleteSetFromStructStore(doc.store)).toEqual(Y.createDeleteSetFromStructStore(whole.store));
+    },
+  );
+
+  it('keeps what the stored updates had pending in the last slice', async () => {
+    const { doc, updates } = editedBoard(15, 60);
+    // Without the first half, the second half waits for its dependencies.
+    const slices = await sut.slices(updates.slice(30), 5);
+    const loaded = docOf(...slices);
+    Y.applyUpdate(loaded, Y.mergeUpdates(updates.slice(0, 30)));
+    expect(fingerprint(loaded)).toEqual(fingerprint(doc));
+  });
+
   it('runs jobs given at once in order, each with its own answer', async () => {
     const boards = [4, 5, 6, 7].map((seed) => editedBoard(seed, 50));
     const results = await Promise.all(boards.map((board) => sut.merge(board.updates)));

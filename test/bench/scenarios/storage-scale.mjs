@@ -29,6 +29,28 @@ function metricSum(texts, name) {
   return total;
 }
 
+/** Share of a histogram's observations between two scrapes that fell at or below each `le`, as "≤ 10 ms 99.1 %, …". */
+function bucketShares(before, after, name, les) {
+  const cumulative = (texts, le) =>
+    metricSum(
+      texts.map((t) =>
+        t
+          .split('\n')
+          .filter((l) => l.includes(`le="${le}"`))
+          .join('\n'),
+      ),
+      `${name}_bucket`,
+    );
+  const count = metricSum(after, `${name}_count`) - metricSum(before, `${name}_count`);
+  if (count <= 0) return 'none';
+  return les
+    .map(
+      (le) =>
+        `≤ ${Number(le) * 1000} ms ${((100 * (cumulative(after, le) - cumulative(before, le))) / count).toFixed(1)} %`,
+    )
+    .join(', ');
+}
+
 function editNotes(name, results) {
   const lines = [];
   for (const [kind, r] of Object.entries(results)) {
@@ -247,6 +269,13 @@ export const s4 = {
         result.loadSeconds =
           metricSum(metricsAfter, 'gj_board_load_duration_seconds_sum') -
           metricSum(metricsBefore, 'gj_board_load_duration_seconds_sum');
+        // The servers' own receive → durable ack, to tell time spent in the server from time in transit.
+        result.serverAck = bucketShares(metricsBefore, metricsAfter, 'gj_ack_latency_seconds', [
+          '0.01',
+          '0.05',
+          '0.1',
+          '0.5',
+        ]);
         result.compactions =
           metricSum(metricsAfter, 'gj_compaction_duration_seconds_count') -
           metricSum(metricsBefore, 'gj_compaction_duration_seconds_count');
@@ -275,6 +304,10 @@ export const s4 = {
         values: per(results, (r) => `${r.probe.p999.toFixed(1)} / ${r.probe.max.toFixed(1)}`),
       },
       { name: 'edit → ack p99 (small board)', unit: 'ms', values: per(results, (r) => r.ack.p99) },
+      {
+        name: 'server receive → durable ack (gj_ack_latency_seconds)',
+        values: per(results, (r, k) => (k === 'gongjian' ? r.serverAck : '—')),
+      },
       { name: 'big board: joins made', values: per(results, (r) => r.background.count), digits: 0 },
       {
         name: 'big board: join → whole state p50',

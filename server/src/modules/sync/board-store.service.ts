@@ -28,6 +28,9 @@ import { migrateBoard } from '@gongjian/shared';
 /** Origin of the changes a schema migration makes on load. */
 const MIGRATION_ORIGIN = Symbol('migration');
 
+/** Structs per slice when a big board is loaded a slice at a time (about 1 ms of applying each). */
+const STRUCTS_PER_SLICE = 500;
+
 /** Longest wait between attempts to write a board's memory back to the log. */
 const MAX_REPAIR_RETRY_MS = 500;
 
@@ -202,7 +205,12 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
     if (!(await this.boardsRepository.exists(boardId))) throw new AppError('not_found');
     let board: LoadedBoard | undefined;
     try {
-      const stored = await loadStoredBoard(this.snapshots, this.log, boardId);
+      const stored = await loadStoredBoard(this.snapshots, this.log, boardId, {
+        sliced: {
+          minBytes: this.config.WORKER_MIN_BYTES,
+          slices: (updates) => this.docWorker.slices(updates, STRUCTS_PER_SLICE),
+        },
+      });
       const fullState = new FullState(
         stored.updates,
         (updates) => this.docWorker.merge(updates),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Worker } from 'node:worker_threads';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { APP_CONFIG, AppConfig } from '../../base/config';
 import { ROOT_LOGGER } from '../../base/logging';
@@ -16,9 +17,10 @@ export interface MergedState {
 type Job =
   | { kind: 'compact'; base: Uint8Array | undefined; updates: Uint8Array[] }
   | { kind: 'merge'; updates: Uint8Array[] }
-  | { kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array };
+  | { kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array }
+  | { kind: 'slices'; updates: Uint8Array[]; structsPerSlice: number };
 
-type JobResult = MergedState | Uint8Array;
+type JobResult = MergedState | Uint8Array | Uint8Array[];
 
 interface Pending {
   resolve: (result: JobResult) => void;
@@ -35,7 +37,83 @@ interface Pending {
  * - merge: updates merged as they are (`Y.mergeUpdates`: no document is built);
  * - diff: what the merged updates hold beyond a state vector.
  */
-function docJobs(y: typeof Y, sha256: (state: Uint8Array) => string) {
+function docJobs(
+  y: typeof Y,
+  sha256: (state: Uint8Array) => string,
+  writeVarUint: (encoder: unknown, n: number) => void,
+) {
+  /**
+   * The document as updates that, applied in order, never leave a struct waiting for another:
+   * each struct comes after what it was inserted next to (origin, right origin) and its parent.
+   * Each holds about `perSlice` structs and no deletions; the last holds the delete set (and
+   * anything the document itself still had pending).
+   */
+  const slice = (doc: Y.Doc, perSlice: number): Uint8Array[] => {
+    const clients = doc.store.clients;
+    const next = new Map<number, number>();
+    let remaining = 0;
+    for (const [client, structs] of clients) {
+      next.set(client, 0);
+      remaining += structs.length;
+    }
+    const nextClock = (client: number): number => {
+      const structs = clients.get(client);
+      if (!structs) return 0;
+      const index = next.get(client) ?? 0;
+      if (index < structs.length) return structs[index].id.clock;
+      const last = structs[structs.length - 1];
+      return last.id.clock + last.length;
+    };
+    const covered = (id: Y.ID | null): boolean => id === null || id.clock < nextClock(id.client);
+    const ready = (struct: Y.AbstractStruct): boolean => {
+      if (!(struct instanceof y.Item)) return true;
+      const parentItem = (struct.parent as { _item?: Y.Item | null } | null)?._item;
+      return covered(struct.origin) && covered(struct.rightOrigin) && (!parentItem || covered(parentItem.id));
+    };
+    const slices: Uint8Array[] = [];
+    let start = new Map(next);
+    let count = 0;
+    const flush = () => {
+      const parts: [number, number, number][] = [];
+      for (const [client, from] of start) {
+        const to = next.get(client) ?? from;
+        if (to > from) parts.push([client, from, to]);
+      }
+      start = new Map(next);
+      count = 0;
+      if (parts.length === 0) return;
+      const encoder = new y.UpdateEncoderV1();
+      writeVarUint(encoder.restEncoder, parts.length);
+      for (const [client, from, to] of parts) {
+        // Item and GC write themselves with (encoder, offset).
+        const structs = clients.get(client) as unknown as { id: Y.ID; write(encoder: unknown, offset: number): void }[];
+        writeVarUint(encoder.restEncoder, to - from);
+        encoder.writeClient(client);
+        writeVarUint(encoder.restEncoder, structs[from].id.clock);
+        for (let i = from; i < to; i++) structs[i].write(encoder, 0);
+      }
+      writeVarUint(encoder.restEncoder, 0); // no deletions
+      slices.push(encoder.toUint8Array());
+    };
+    while (remaining > 0) {
+      let progressed = false;
+      for (const [client, structs] of clients) {
+        let index = next.get(client) ?? 0;
+        while (index < structs.length && ready(structs[index])) {
+          next.set(client, ++index);
+          remaining--;
+          progressed = true;
+          if (++count >= perSlice) flush();
+        }
+      }
+      if (!progressed) break; // cannot happen in a consistent document; the last slice takes the rest
+    }
+    flush();
+    const reached = new Map<number, number>();
+    for (const client of clients.keys()) reached.set(client, nextClock(client));
+    slices.push(y.encodeStateAsUpdate(doc, y.encodeStateVector(reached)));
+    return slices;
+  };
   return (job: Job): JobResult => {
     switch (job.kind) {
       case 'compact': {
@@ -57,6 +135,17 @@ function docJobs(y: typeof Y, sha256: (state: Uint8Array) => string) {
         const merged = job.updates.length === 1 ? job.updates[0] : y.mergeUpdates(job.updates);
         return y.diffUpdate(merged, job.stateVector);
       }
+      case 'slices': {
+        const doc = new y.Doc();
+        try {
+          doc.transact(() => {
+            for (const update of job.updates) y.applyUpdate(doc, update);
+          });
+          return slice(doc, job.structsPerSlice);
+        } finally {
+          doc.destroy();
+        }
+      }
     }
   };
 }
@@ -67,7 +156,8 @@ function workerSource(): string {
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const Y = require(${JSON.stringify(require.resolve('yjs'))});
-const run = (${docJobs.toString()})(Y, (state) => createHash('sha256').update(state).digest('hex'));
+const { writeVarUint } = require(${JSON.stringify(require.resolve('lib0/encoding'))});
+const run = (${docJobs.toString()})(Y, (state) => createHash('sha256').update(state).digest('hex'), writeVarUint);
 parentPort.on('message', ({ id, job }) => {
   let result;
   try {
@@ -76,14 +166,16 @@ parentPort.on('message', ({ id, job }) => {
     parentPort.postMessage({ id, error: String((err && err.stack) || err) });
     return;
   }
-  const buffer = result instanceof Uint8Array ? result : result.state;
-  const transfer = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength ? [buffer.buffer] : [];
+  const buffers = Array.isArray(result) ? result : [result instanceof Uint8Array ? result : result.state];
+  const transfer = buffers
+    .filter((buffer) => buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength)
+    .map((buffer) => buffer.buffer);
   parentPort.postMessage({ id, result }, transfer);
 });
 `;
 }
 
-const runInline = docJobs(Y, snapshotChecksum);
+const runInline = docJobs(Y, snapshotChecksum, encoding.writeVarUint as (encoder: unknown, n: number) => void);
 
 /**
  * Whole-document work kept off the event loop: compacting a board (build the document from its
@@ -118,6 +210,15 @@ export class DocWorkerService implements OnModuleDestroy {
   /** The updates merged into one, without building a document. */
   merge(updates: Uint8Array[]): Promise<Uint8Array> {
     return this.run({ kind: 'merge', updates }) as Promise<Uint8Array>;
+  }
+
+  /**
+   * The board the updates make, as updates to apply in order, each about `structsPerSlice`
+   * structs, none waiting for a later one (see `slice`): a big board can then be loaded a slice
+   * at a time, with the event loop free in between.
+   */
+  slices(updates: Uint8Array[], structsPerSlice: number): Promise<Uint8Array[]> {
+    return this.run({ kind: 'slices', updates, structsPerSlice }) as Promise<Uint8Array[]>;
   }
 
   /** What the merged updates hold beyond `stateVector`. */
@@ -185,6 +286,6 @@ function bytesOf(job: Job): number {
 
 /** Buffers come back from the worker as plain Uint8Arrays; the callers expect what they'd get inline. */
 function normalize(result: JobResult): JobResult {
-  if (result instanceof Uint8Array) return result;
+  if (result instanceof Uint8Array || Array.isArray(result)) return result;
   return { state: result.state, sha256: result.sha256 };
 }

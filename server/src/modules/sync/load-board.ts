@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { LogId, UpdateLog, ZERO_LOG_ID } from '../../base/storage';
 import type { SnapshotRepository } from './snapshot.repository';
@@ -17,6 +18,18 @@ export interface StoredBoard {
   updates: Uint8Array[];
 }
 
+/** Longest the event loop is held applying slices of a big board before other work gets a turn. */
+const SLICE_TURN_MS = 5;
+
+export interface LoadOptions {
+  /**
+   * Boards of at least `minBytes` are built from `slices` of what storage holds
+   * (DocWorkerService.slices, worked out off the event loop) and applied a few at a time, so that
+   * other boards' messages are handled while a big one loads.
+   */
+  sliced?: { minBytes: number; slices: (updates: Uint8Array[]) => Promise<Uint8Array[]> };
+}
+
 /**
  * A board as storage holds it: the snapshot (checked against its checksum), then every log entry
  * after the snapshot's id. The one way to load a board, for the board store and for tools that
@@ -26,23 +39,33 @@ export async function loadStoredBoard(
   snapshots: SnapshotRepository,
   log: UpdateLog,
   boardId: string,
+  options: LoadOptions = {},
 ): Promise<StoredBoard> {
   const snapshot = await snapshots.get(boardId);
   const entries = await log.readAfter(boardId, snapshot?.logId ?? ZERO_LOG_ID);
-  const doc = new Y.Doc({ gc: true });
   const updates = [...(snapshot ? [snapshot.state] : []), ...entries.map((entry) => entry.update)];
-  let bytes = 0;
+  const bytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
+  const lastLogId = entries.length > 0 ? entries[entries.length - 1].id : (snapshot?.logId ?? ZERO_LOG_ID);
+  const doc = new Y.Doc({ gc: true });
   try {
-    doc.transact(() => {
-      for (const update of updates) {
-        Y.applyUpdate(doc, update);
-        bytes += update.byteLength;
+    if (options.sliced && bytes >= options.sliced.minBytes) {
+      const slices = await options.sliced.slices(updates);
+      let turn = performance.now();
+      for (const slice of slices) {
+        Y.applyUpdate(doc, slice, REMOTE_ORIGIN);
+        if (performance.now() - turn >= SLICE_TURN_MS) {
+          await nextTurn();
+          turn = performance.now();
+        }
       }
-    }, REMOTE_ORIGIN);
+    } else {
+      doc.transact(() => {
+        for (const update of updates) Y.applyUpdate(doc, update);
+      }, REMOTE_ORIGIN);
+    }
   } catch (err) {
     doc.destroy();
     throw err;
   }
-  const lastLogId = entries.length > 0 ? entries[entries.length - 1].id : (snapshot?.logId ?? ZERO_LOG_ID);
   return { doc, lastLogId, bytes, entries: entries.length, updates };
 }
