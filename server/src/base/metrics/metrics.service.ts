@@ -18,6 +18,11 @@ export class MetricsService {
     help: 'Update messages sent to sockets',
     registers: [this.registry],
   });
+  readonly updatesMerged = new Counter({
+    name: 'gj_updates_merged_total',
+    help: 'Updates forwarded merged with others of the same board and event-loop turn (one message per socket for all of them)',
+    registers: [this.registry],
+  });
   readonly refused = new Counter({
     name: 'gj_messages_refused_total',
     help: 'Messages refused, by error code',

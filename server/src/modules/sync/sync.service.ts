@@ -91,6 +91,8 @@ export class SyncService implements OnModuleDestroy {
   private readonly logger: Logger;
   private namespace: Namespace | undefined;
   private readonly pendingAwareness = new Map<string, PendingAwareness>();
+  /** Updates to forward at the end of this turn, per board; see forwardUpdate. */
+  private readonly outbox = new Map<LoadedBoard, { updates: Uint8Array[]; sender: string | undefined }>();
   private readonly socketsByUser = new Map<string, Set<Socket>>();
   private recheckTimer: NodeJS.Timeout | undefined;
   private unsubscribeAccess: (() => void) | undefined;
@@ -115,7 +117,7 @@ export class SyncService implements OnModuleDestroy {
   attach(namespace: Namespace): void {
     this.namespace = namespace;
     this.store.setEvents({
-      onRemoteUpdate: (board, update) => this.forward(board, encodeSyncUpdate(update)),
+      onRemoteUpdate: (board, update) => this.forwardUpdate(board, update),
       onRemoteAwareness: (board, payload) => this.receiveRemoteAwareness(board, payload),
     });
     this.unsubscribeAccess = this.accessEvents.onEvent((event) => {
@@ -304,7 +306,7 @@ export class SyncService implements OnModuleDestroy {
     }
     if (facts) this.audit.enqueue({ boardId: board.id, logId, bytes: update.byteLength, facts });
     this.metrics.updatesIn.inc();
-    this.forward(board, encodeSyncUpdate(update), socket.id);
+    this.forwardUpdate(board, update, socket.id);
   }
 
   /** Re-checks the sockets an access change concerns; see AccessEventsService. */
@@ -465,6 +467,35 @@ export class SyncService implements OnModuleDestroy {
       if (joined.answering === answering) joined.answering = undefined;
     });
     joined.answering = answering;
+  }
+
+  /**
+   * Forwards an update to the board's sockets (but its sender's). Updates for one board within
+   * one turn of the event loop (a burst of writes, several entries read from the log at once) go
+   * out as one merged update, sent to every socket of the board: on a hot board that is one
+   * message per socket instead of one per update and socket. A sender then also gets its own
+   * update back, which its Yjs ignores (it has it), as the reference servers do for every update.
+   */
+  private forwardUpdate(board: LoadedBoard, update: Uint8Array, senderSocketId?: string): void {
+    let batch = this.outbox.get(board);
+    if (!batch) {
+      batch = { updates: [], sender: senderSocketId };
+      this.outbox.set(board, batch);
+      if (this.outbox.size === 1) setImmediate(() => this.flushOutbox());
+    }
+    batch.updates.push(update);
+    if (batch.updates.length > 1) batch.sender = undefined;
+  }
+
+  private flushOutbox(): void {
+    const batches = [...this.outbox];
+    this.outbox.clear();
+    for (const [board, { updates, sender }] of batches) {
+      if (this.store.get(board.id) !== board) continue;
+      const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+      this.forward(board, encodeSyncUpdate(update), sender);
+      if (updates.length > 1) this.metrics.updatesMerged.inc(updates.length);
+    }
   }
 
   private forward(board: LoadedBoard, message: Uint8Array, exceptSocketId?: string): void {

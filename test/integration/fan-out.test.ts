@@ -1,0 +1,112 @@
+import { decodeSyncMessage, encodeSyncStep1 } from '@gongjian/shared';
+import type { Socket } from 'socket.io-client';
+import * as Y from 'yjs';
+import { login } from '../support/api';
+import { eventually } from '../support/clients';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
+import { createTestRedis, TestRedis } from '../support/redis';
+import { ServerProcess, startServer } from '../support/server-process';
+import { connected, editUpdate, emitAck, mirror, rawSocket } from '../support/sync-sockets';
+
+const BOARD = 'demo-liangxi-2026';
+
+/** The `y` message for `change` made on a copy of `doc`, applied to `doc` too (as a client's own edit). */
+function edit(doc: Y.Doc, change: (copy: Y.Doc) => void): Uint8Array {
+  const message = editUpdate(doc, change);
+  const decoded = decodeSyncMessage(message);
+  if (decoded.kind !== 'update') throw new Error('not an update');
+  Y.applyUpdate(doc, decoded.update);
+  return message;
+}
+
+/** Counts the document updates (not step 2s) a socket receives for the board. */
+function countUpdates(socket: Socket): { count: number } {
+  const counter = { count: 0 };
+  socket.on('y', (board: string, data: Uint8Array) => {
+    if (board !== BOARD) return;
+    const message = decodeSyncMessage(new Uint8Array(data));
+    if (message.kind === 'update' && message.step === 'update') counter.count += 1;
+  });
+  return counter;
+}
+
+async function merged(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('gj_updates_merged_total '));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+describe('fan-out: updates of one turn go out merged', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let server: ServerProcess;
+  let cookie: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = await createTestRedis();
+    server = await startServer({
+      DEMO: '1',
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      DATABASE_URL: database.url,
+    });
+    cookie = await login(server.url, 'coord', 'demo12345');
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await server?.stop();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  /** A joined socket with a replica of the board. */
+  async function replica(): Promise<{ socket: Socket; doc: Y.Doc }> {
+    const socket = rawSocket(server.url, cookie);
+    sockets.push(socket);
+    await connected(socket);
+    const doc = new Y.Doc();
+    mirror(socket, BOARD, doc);
+    expect((await emitAck(socket, 'join', { boardId: BOARD })).ok).toBe(true);
+    socket.emit('y', BOARD, encodeSyncStep1(Y.encodeStateVector(doc)));
+    await eventually(() => expect(doc.getMap('meta').get('title')).toBeDefined());
+    return { socket, doc };
+  }
+
+  it('sends one update to everyone but its sender, and a burst as fewer messages with nothing lost', async () => {
+    const writer = await replica();
+    const observer = await replica();
+    const atWriter = countUpdates(writer.socket);
+    const atObserver = countUpdates(observer.socket);
+
+    // One update: the others get it, its sender does not.
+    const one = edit(writer.doc, (doc) => doc.getMap('meta').set('title', '一次'));
+    expect(await emitAck(writer.socket, 'y', BOARD, one)).toEqual({ ok: true });
+    await eventually(() => expect(observer.doc.getMap('meta').get('title')).toBe('一次'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(atWriter.count).toBe(0);
+    expect(atObserver.count).toBe(1);
+
+    // A burst, sent without waiting for acks, each building on the last.
+    const before = await merged(server.url);
+    const burst: Promise<unknown>[] = [];
+    for (let i = 0; i < 150; i++) {
+      burst.push(
+        emitAck(
+          writer.socket,
+          'y',
+          BOARD,
+          edit(writer.doc, (doc) => doc.getMap('meta').set('title', `连发 ${i}`)),
+        ),
+      );
+    }
+    expect(await Promise.all(burst)).toEqual(burst.map(() => ({ ok: true })));
+    await eventually(() => expect(observer.doc.getMap('meta').get('title')).toBe('连发 149'));
+    expect(Y.encodeStateVector(observer.doc)).toEqual(Y.encodeStateVector(writer.doc));
+    // Fewer messages than updates reached the observer: some went out merged.
+    expect(atObserver.count - 1).toBeLessThan(150);
+    expect(await merged(server.url)).toBeGreaterThan(before);
+  });
+});
