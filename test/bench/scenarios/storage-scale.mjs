@@ -355,7 +355,7 @@ export const s5 = {
   name: 's5',
   description:
     'storage: cold load of 50 KB, 1 MB and 10 MB boards; compaction of 10,000 pending updates; heap back to baseline',
-  usage: '[--sizes 50000,1000000,10000000] [--loads 5] [--pending 10000,6000]',
+  usage: '[--sizes 50000,1000000,10000000] [--loads 5] [--pending 10000,6000] [--heap-snapshot DIR]',
   expectedSeconds: () => 3 * 400,
   async run(ctx) {
     const sizes = String(ctx.flags.sizes ?? '50000,1000000,10000000')
@@ -405,6 +405,8 @@ export const s5 = {
           await sleep(2000);
         }
         r.baseline = await heapAfterGc(server);
+        if (ctx.flags['heap-snapshot'])
+          await probe(server, { gc: true, snapshotDir: String(ctx.flags['heap-snapshot']) });
         for (const [i, update] of built.entries()) {
           const board = await system.newBoard(`s5-${sizes[i]}`);
           await system.seed(board, update);
@@ -514,6 +516,8 @@ export const s5 = {
         }
         await sleep(3000);
         r.after = await heapAfterGc(server);
+        if (ctx.flags['heap-snapshot'])
+          await probe(server, { gc: true, snapshotDir: String(ctx.flags['heap-snapshot']) });
         r.rss = rssBytes(server.pid);
         r.errors.push(...system.problems());
         r.warnings = system.warnings?.() ?? [];

@@ -7,7 +7,11 @@ export class MetricsService {
   readonly registry = new Registry();
 
   readonly sockets = new Gauge({ name: 'gj_sockets', help: 'Connected sync sockets', registers: [this.registry] });
-  readonly loadedBoards = new Gauge({ name: 'gj_loaded_boards', help: 'Boards loaded in memory', registers: [this.registry] });
+  readonly loadedBoards = new Gauge({
+    name: 'gj_loaded_boards',
+    help: 'Boards loaded in memory',
+    registers: [this.registry],
+  });
   readonly updatesIn = new Counter({
     name: 'gj_updates_in_total',
     help: 'Updates accepted from clients and appended to the log',

@@ -207,51 +207,60 @@ export class RedisUpdateLog implements UpdateLog {
         this.wake = undefined;
         continue;
       }
-      const keys = [...this.followers.keys()];
-      const issued = keys.map((key) => this.followers.get(key)!);
-      const ids = issued.map((follower) => follower.lastId);
-      let result: Array<[Buffer, RawEntry[]]> | null;
-      try {
-        if (this.readerId === undefined) this.readerId = Number(await this.reader.client('ID'));
-        this.inflightGeneration = this.generation;
-        result = (await this.reader.xreadBuffer(
-          'COUNT',
-          READ_COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          ...keys,
-          ...ids,
-        )) as Array<[Buffer, RawEntry[]]> | null;
-        failures = 0;
-      } catch (err) {
-        if (this.closed) break;
-        failures += 1;
-        if (!isUnblockError(err)) {
-          this.logger.warn({ err, failures }, 'stream read failed; retrying');
-          await sleep(Math.min(1000, 50 * 2 ** failures));
-        }
-        continue;
-      } finally {
-        this.inflightGeneration = -1;
+      failures = await this.readOnce(failures);
+    }
+  }
+
+  /**
+   * One blocking read of every followed stream, its entries handed to their followers; returns
+   * the failures in a row. A method of its own so that nothing of a read (followers, entries)
+   * stays reachable from the loop while it waits: a board's document must be collectable once
+   * it is unloaded (seen in a heap snapshot: the last board read was kept alive by the loop).
+   */
+  private async readOnce(failures: number): Promise<number> {
+    const keys = [...this.followers.keys()];
+    const issued = keys.map((key) => this.followers.get(key)!);
+    const ids = issued.map((follower) => follower.lastId);
+    let result: Array<[Buffer, RawEntry[]]> | null;
+    try {
+      if (this.readerId === undefined) this.readerId = Number(await this.reader.client('ID'));
+      this.inflightGeneration = this.generation;
+      result = (await this.reader.xreadBuffer(
+        'COUNT',
+        READ_COUNT,
+        'BLOCK',
+        BLOCK_MS,
+        'STREAMS',
+        ...keys,
+        ...ids,
+      )) as Array<[Buffer, RawEntry[]]> | null;
+    } catch (err) {
+      if (this.closed) return failures;
+      if (!isUnblockError(err)) {
+        this.logger.warn({ err, failures: failures + 1 }, 'stream read failed; retrying');
+        await sleep(Math.min(1000, 50 * 2 ** (failures + 1)));
       }
-      if (!result) continue;
-      const now = Date.now();
-      for (const [keyBuffer, rawEntries] of result) {
-        const key = keyBuffer.toString();
-        const follower = this.followers.get(key);
-        // A board followed anew while the read was out (from another id) reads on from its own id.
-        if (!follower || follower !== issued[keys.indexOf(key)] || rawEntries.length === 0) continue;
-        const entries = rawEntries.map(parseEntry);
-        follower.lastId = formatLogId(entries[entries.length - 1].id);
-        this.onLag?.(Math.max(0, now - entries[0].id.ms));
-        try {
-          follower.onEntries(entries);
-        } catch (err) {
-          this.logger.error({ err, boardId: follower.boardId }, 'update log follower failed');
-        }
+      return failures + 1;
+    } finally {
+      this.inflightGeneration = -1;
+    }
+    if (!result) return 0;
+    const now = Date.now();
+    for (const [keyBuffer, rawEntries] of result) {
+      const key = keyBuffer.toString();
+      const follower = this.followers.get(key);
+      // A board followed anew while the read was out (from another id) reads on from its own id.
+      if (!follower || follower !== issued[keys.indexOf(key)] || rawEntries.length === 0) continue;
+      const entries = rawEntries.map(parseEntry);
+      follower.lastId = formatLogId(entries[entries.length - 1].id);
+      this.onLag?.(Math.max(0, now - entries[0].id.ms));
+      try {
+        follower.onEntries(entries);
+      } catch (err) {
+        this.logger.error({ err, boardId: follower.boardId }, 'update log follower failed');
       }
     }
+    return 0;
   }
 }
 
@@ -265,7 +274,9 @@ function parseEntry([id, fields]: RawEntry): LogEntry {
     else if (name === 'o') origin = fields[i + 1].toString();
     else if (name === 'a') audit = fields[i + 1].toString();
   }
-  return audit === undefined ? { id: parseLogId(id.toString()), update, origin } : { id: parseLogId(id.toString()), update, origin, audit };
+  return audit === undefined
+    ? { id: parseLogId(id.toString()), update, origin }
+    : { id: parseLogId(id.toString()), update, origin, audit };
 }
 
 function isUnblockError(err: unknown): boolean {
