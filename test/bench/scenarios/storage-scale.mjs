@@ -29,6 +29,39 @@ function metricSum(texts, name) {
   return total;
 }
 
+/** The cumulative count of histogram `name` at bucket `le`, summed over Prometheus texts. */
+function bucketSum(texts, name, le) {
+  return metricSum(texts, `${name}_bucket{le="${le}"}`);
+}
+
+/** Read-model projections between two scrapes: how many, their mean, how many took over 100 ms, failures. */
+function projectionStats(before, after) {
+  const delta = (name) => metricSum(after, name) - metricSum(before, name);
+  const over = (le) =>
+    delta('gj_projection_duration_seconds_count') -
+    (bucketSum(after, 'gj_projection_duration_seconds', le) - bucketSum(before, 'gj_projection_duration_seconds', le));
+  const count = delta('gj_projection_duration_seconds_count');
+  return {
+    count,
+    meanMs: count > 0 ? (delta('gj_projection_duration_seconds_sum') / count) * 1000 : 0,
+    over100ms: over('0.1'),
+    failures: delta('gj_projection_failures_total'),
+  };
+}
+
+/** The figure of `projectionStats` (gongjian only). */
+function projectionFigure(results) {
+  return {
+    name: 'read-model projections / mean / over 100 ms / failed',
+    unit: 'n / ms / n / n',
+    values: per(results, (r, k) =>
+      k === 'gongjian' && r.projections
+        ? `${r.projections.count} / ${r.projections.meanMs.toFixed(1)} / ${r.projections.over100ms} / ${r.projections.failures}`
+        : '—',
+    ),
+  };
+}
+
 function editNotes(name, results) {
   const lines = [];
   for (const [kind, r] of Object.entries(results)) {
@@ -73,6 +106,7 @@ export const s3 = {
           boards.push(board);
         }
         ctx.log(`s3 ${kind}: ${nBoards} boards seeded`);
+        const metricsBefore = await system.metrics();
         const specs = boards.flatMap((board) =>
           range(perBoard).map((i) => ({ board, instance: i % 2, writer: true, reader: i === 0 })),
         );
@@ -97,9 +131,11 @@ export const s3 = {
               clients.filter((c) => c.reader).map((c) => Y.encodeStateAsUpdate(c.client.doc).byteLength),
             );
             const perBoardHeap = system.servers.map((_, i) => (heap[i] - baseline[i]) / loaded[i]);
-            return { heap, baseline, loaded, encoded, perBoardHeap: mean(perBoardHeap) };
+            return { heap, baseline, loaded, encoded, perBoardHeap: mean(perBoardHeap), texts };
           },
         });
+        if (kind === 'gongjian') result.projections = projectionStats(metricsBefore, result.extra.texts);
+        delete result.extra.texts;
         results[kind] = result;
       } finally {
         await system.stop();
@@ -142,6 +178,7 @@ export const s3 = {
         digits: 1,
       },
       { name: 'lost / duplicate edits', values: per(results, (r) => `${r.lost} / ${r.duplicates}`) },
+      projectionFigure(results),
       ...resourceFigures(results),
     ];
     const notes = editNotes('s3', results);
@@ -253,6 +290,7 @@ export const s4 = {
         result.compactSeconds =
           metricSum(metricsAfter, 'gj_compaction_duration_seconds_sum') -
           metricSum(metricsBefore, 'gj_compaction_duration_seconds_sum');
+        if (kind === 'gongjian') result.projections = projectionStats(metricsBefore, metricsAfter);
         if (result.background?.errors.length)
           result.errors.push(...result.background.errors.map((e) => `joiner: ${e}`));
         result.warnings = system.warnings?.() ?? [];
@@ -303,6 +341,7 @@ export const s4 = {
         ),
       },
       { name: 'lost / duplicate edits', values: per(results, (r) => `${r.lost} / ${r.duplicates}`) },
+      projectionFigure(results),
       ...resourceFigures(results),
     ];
     const notes = editNotes('s4', results);
