@@ -7,7 +7,11 @@ export class MetricsService {
   readonly registry = new Registry();
 
   readonly sockets = new Gauge({ name: 'gj_sockets', help: 'Connected sync sockets', registers: [this.registry] });
-  readonly loadedBoards = new Gauge({ name: 'gj_loaded_boards', help: 'Boards loaded in memory', registers: [this.registry] });
+  readonly loadedBoards = new Gauge({
+    name: 'gj_loaded_boards',
+    help: 'Boards loaded in memory',
+    registers: [this.registry],
+  });
   readonly updatesIn = new Counter({
     name: 'gj_updates_in_total',
     help: 'Updates accepted from clients and appended to the log',
@@ -53,6 +57,12 @@ export class MetricsService {
     name: 'gj_projection_duration_seconds',
     help: 'Time to project a board into the read model (rows built and written)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly projectionOutcomes = new Counter<'outcome'>({
+    name: 'gj_projection_outcomes_total',
+    help: 'Projection attempts by outcome: full or incremental (rows written), unchanged (the read model had this state or a later one), covered (it already had every change of this instance: nothing derived), deferred (left to the instance that keeps projecting the board), busy (lease held elsewhere)',
+    labelNames: ['outcome'],
     registers: [this.registry],
   });
   readonly projectionFailures = new Counter({
