@@ -63,9 +63,10 @@ const ROW_TABLES: [keyof ProjectRows, RowTable][] = [
 
 /**
  * Rows per INSERT. Rows travel as one JSON parameter per statement (no parameter limit), so this
- * only bounds how long building one statement's JSON holds the event loop (a few ms).
+ * only bounds how long building one statement's JSON holds the event loop: ≈ 6 ms for 2,000
+ * checklist rows (15 ms for 5,000), and the loop turns between statements.
  */
-const ROWS_PER_INSERT = 5000;
+const ROWS_PER_INSERT = 2000;
 
 @Injectable()
 export class ReadModelRepository {
