@@ -41,8 +41,12 @@ function projectionStats(before, after) {
     delta('gj_projection_duration_seconds_count') -
     (bucketSum(after, 'gj_projection_duration_seconds', le) - bucketSum(before, 'gj_projection_duration_seconds', le));
   const count = delta('gj_projection_duration_seconds_count');
+  const outcomes = ['full', 'incremental', 'unchanged', 'covered', 'deferred', 'busy']
+    .map((outcome) => [outcome, delta(`gj_projection_outcomes_total{outcome="${outcome}"}`)])
+    .filter(([, n]) => n > 0);
   return {
     count,
+    outcomes: outcomes.map(([outcome, n]) => `${outcome} ${n}`).join(', '),
     meanMs: count > 0 ? (delta('gj_projection_duration_seconds_sum') / count) * 1000 : 0,
     over100ms: over('0.1'),
     failures: delta('gj_projection_failures_total'),
@@ -182,6 +186,8 @@ export const s3 = {
       ...resourceFigures(results),
     ];
     const notes = editNotes('s3', results);
+    if (results.gongjian?.projections?.outcomes)
+      notes.push(`s3 gongjian: projection attempts: ${results.gongjian.projections.outcomes}`);
     notes.push(
       's3: the references keep one holder socket per board besides the 5 clients (they drop a document when its last client leaves).',
     );
@@ -345,6 +351,8 @@ export const s4 = {
       ...resourceFigures(results),
     ];
     const notes = editNotes('s4', results);
+    if (results.gongjian?.projections?.outcomes)
+      notes.push(`s4 gongjian: projection attempts: ${results.gongjian.projections.outcomes}`);
     for (const [kind, r] of Object.entries(results))
       for (const w of r.warnings ?? []) notes.push(`s4 ${kind}: server warned ${w}`);
     notes.push(
