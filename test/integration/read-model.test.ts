@@ -3,6 +3,7 @@ import {
   addExpense,
   addLedgerEntry,
   assignChecklistItem,
+  BoardCommandError,
   boardTotals,
   BoardSummary,
   changeStage,
@@ -25,13 +26,32 @@ import {
   spending,
   waiveChecklistItem,
 } from '@gongjian/shared';
+import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import pino from 'pino';
 import * as Y from 'yjs';
 import { Db, migrateToLatest, openDatabase } from '../../server/src/base/db';
-import { boardRows, ReadModelRepository, ReadModelRows, StoredProjection } from '../../server/src/modules/readmodel';
+import { loadConfig } from '../../server/src/base/config';
+import { MetricsService } from '../../server/src/base/metrics';
+import { LocalBoardLocks, type UpdateLog } from '../../server/src/base/storage';
+import {
+  boardRows,
+  ProjectorService,
+  ReadModelRepository,
+  ReadModelRows,
+  StoredProjection,
+  todayInShanghai,
+} from '../../server/src/modules/readmodel';
+import type { BoardStoreService, BoardWatcher, SnapshotRepository } from '../../server/src/modules/sync';
+import { LoadedBoard } from '../../server/src/modules/sync/loaded-board';
+import {
+  applyBoardCommand,
+  type BoardCommand,
+  boardCommandArbitrary,
+  RUBRICS,
+} from '../../shared/src/board/testing/board-command-arbitrary';
 import { api, login } from '../support/api';
 import { eventually, loadFresh, openClient } from '../support/clients';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
@@ -345,7 +365,8 @@ describe.each(modes)('read model ($name)', (mode) => {
     orgEdits: Record<string, (doc: Y.Doc) => void>,
   ): Promise<StoredProjection> {
     const steps: Array<[string, (doc: Y.Doc) => void]> = [[cookie, edit]];
-    for (const [user, orgEdit] of Object.entries(orgEdits)) steps.push([await login(server!.url, user, 'demo12345'), orgEdit]);
+    for (const [user, orgEdit] of Object.entries(orgEdits))
+      steps.push([await login(server!.url, user, 'demo12345'), orgEdit]);
     for (const [stepCookie, stepEdit] of steps) {
       const client = openClient(server!.url, boardId, stepCookie);
       const refusals: unknown[] = [];
@@ -399,7 +420,14 @@ describe.each(modes)('read model ($name)', (mode) => {
     const boardId = created.body.id;
     // The three organizations take part as organizations (any of their staff edits).
     for (const org of [UNION, YOUTH, WOMEN]) {
-      expect((await api(server!.url, `/api/boards/${boardId}/members/orgs/${org}`, cookie, { method: 'PUT', body: { role: 'editor' } })).status).toBe(204);
+      expect(
+        (
+          await api(server!.url, `/api/boards/${boardId}/members/orgs/${org}`, cookie, {
+            method: 'PUT',
+            body: { role: 'editor' },
+          })
+        ).status,
+      ).toBe(204);
     }
 
     const first = await editAndExpectProjected(boardId, cookie, firstEdits, firstOrgEdits);
@@ -524,6 +552,49 @@ describe.each(modes)('ReadModelRepository ($name)', (mode) => {
     expect(stored.rows.funding).toEqual([]);
   });
 
+  it('rewrites some projects over the rows of the projection it names, dropping those asked for', async () => {
+    const doc = aBoard('一');
+    createProject(
+      doc,
+      { id: 'p2', category: 'culture', title: '二', leadOrgId: UNION, createdBy: 'u', now: NOW },
+      ORIGIN,
+    );
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5), { projectionId: 'first' });
+    setFunding(doc, 'p1', YOUTH, 2_000, ORIGIN);
+    deleteProject(doc, 'p2', ORIGIN);
+    const all = boardRows('b1', doc, '2026-03-10');
+    const { board, ...rows } = all;
+    const change = { board, projectIds: ['p1', 'p2'], rows };
+    expect(await sut.replaceProjects(change, source(doc, 6), { after: 'first', projectionId: 'second' })).toBe(true);
+    const stored = (await sut.readBoard('b1'))!;
+    expect(sorted(stored.rows)).toEqual(sorted(all));
+    expect(stored.projectionId).toBe('second');
+    expect(stored.source).toEqual(source(doc, 6));
+  });
+
+  it('rewrites no project once another projection wrote the rows, nor on another day', async () => {
+    const doc = aBoard('一');
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5), { projectionId: 'first' });
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5), { force: true });
+    const { board, ...rows } = boardRows('b1', aBoard('二'), '2026-03-10');
+    const change = { board, projectIds: ['p1'], rows };
+    expect(await sut.replaceProjects(change, source(doc, 6), { after: 'first', projectionId: 'x' })).toBe(false);
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 6), { projectionId: 'third' });
+    const tomorrow = { ...change, board: { ...board, as_of: '2026-03-11' } };
+    expect(await sut.replaceProjects(tomorrow, source(doc, 7), { after: 'third', projectionId: 'y' })).toBe(false);
+    expect((await sut.readBoard('b1'))!.rows.board.title).toBe('一');
+  });
+
+  it('tells what the rows were projected from, by which projection and how long ago', async () => {
+    const doc = aBoard('一');
+    expect(await sut.storedSource('b1')).toBeNull();
+    await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5), { projectionId: 'first' });
+    const stored = (await sut.storedSource('b1'))!;
+    expect(stored).toMatchObject({ ...source(doc, 5), asOf: '2026-03-10', projectionId: 'first' });
+    expect(stored.ageMs).toBeGreaterThanOrEqual(0);
+    expect(stored.ageMs).toBeLessThan(60_000);
+  });
+
   it('deletes a board’s rows with the board', async () => {
     const doc = aBoard('一');
     await sut.replaceBoard(boardRows('b1', doc, '2026-03-10'), source(doc, 5));
@@ -534,4 +605,118 @@ describe.each(modes)('ReadModelRepository ($name)', (mode) => {
     expect(await db.selectFrom('rm_funding').select('board_id').where('board_id', '=', 'b2').execute()).toEqual([]);
     expect(await sut.readBoard('b1')).not.toBeNull();
   });
+});
+
+/**
+ * The projector against the real database: after any sequence of edits, each projected as it
+ * comes (incrementally, once the first projection is written), and now and then a rewrite by
+ * another writer, the stored rows are exactly `boardRows` of the document.
+ */
+describe.each(modes)('ProjectorService ($name)', (mode) => {
+  const modeData = tempDataDir();
+  let db: Db;
+  let repository: ReadModelRepository;
+  let testDb: TestDatabase | undefined;
+  let boards = 0;
+
+  beforeAll(async () => {
+    if (!mode.embedded) testDb = await createTestDatabase();
+    db = (await openDatabase({ databaseUrl: testDb?.url, dataDir: modeData.dir })).db;
+    await migrateToLatest(db, pino({ level: 'silent' }));
+    repository = new ReadModelRepository(db);
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await testDb?.drop();
+    modeData.remove();
+  });
+
+  type Step = { kind: 'edits'; commands: BoardCommand[] } | { kind: 'foreign write' };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('edits' as const),
+        commands: fc.array(boardCommandArbitrary, { minLength: 1, maxLength: 6 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('foreign write' as const) }) },
+  );
+
+  it('keeps the rows equal to boardRows of the document through random edits, incrementally', async () => {
+    const metrics = new MetricsService();
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        const boardId = `prop-${boards++}`;
+        await db.insertInto('boards').values({ id: boardId, title: boardId, created_by: null }).execute();
+        const doc = new Y.Doc();
+        initBoard(doc, { title: '随机', regionId: 'liangxi', year: 2026, criteria: RUBRICS[0] }, ORIGIN);
+        const board = new LoadedBoard(boardId, doc, { ms: 1, seq: 0 }, 0, 0);
+        let watcher: BoardWatcher | undefined;
+        const store = {
+          watch: (w: BoardWatcher) => {
+            watcher = w;
+            return () => undefined;
+          },
+          get: (id: string) => (id === boardId ? board : undefined),
+        } as unknown as BoardStoreService;
+        const config = loadConfig({ PROJECTION_DEBOUNCE_MS: '1', PROJECTION_MAX_WAIT_MS: '5' });
+        const sut = new ProjectorService(
+          store,
+          repository,
+          {} as SnapshotRepository,
+          {} as UpdateLog,
+          new LocalBoardLocks(),
+          metrics,
+          config,
+          pino({ level: 'silent' }),
+        );
+        sut.onModuleInit();
+        let counter = 0;
+        const projected = async () => {
+          const today = todayInShanghai(new Date());
+          await eventually(async () => {
+            const stored = await repository.storedSource(boardId);
+            expect(stored?.logId).toEqual(board.lastLogId);
+          }, 5_000);
+          const stored = (await repository.readBoard(boardId))!;
+          expect(sorted(stored.rows)).toEqual(sorted(boardRows(boardId, doc, today)));
+        };
+        try {
+          watcher!.onChanged(board);
+          await projected();
+          for (const current of steps) {
+            if (current.kind === 'foreign write') {
+              const today = todayInShanghai(new Date());
+              await repository.replaceBoard(
+                boardRows(boardId, doc, today),
+                { logId: { ...board.lastLogId }, stateVector: Y.encodeStateVector(doc) },
+                { force: true },
+              );
+              continue;
+            }
+            for (const command of current.commands) {
+              try {
+                applyBoardCommand(doc, command, { replica: 0, nextId: () => `s${counter++}` }, ORIGIN);
+              } catch (error) {
+                if (!(error instanceof BoardCommandError)) throw error;
+              }
+            }
+            board.noteLogged({ ms: board.lastLogId.ms + 1, seq: 0 }, 1);
+            watcher!.onChanged(board);
+            await projected();
+          }
+        } finally {
+          await sut.onModuleDestroy();
+          board.destroy();
+        }
+      }),
+      { numRuns: 25 },
+    );
+    const outcomes = Object.fromEntries(
+      (await metrics.projectionOutcomes.get()).values.map((value) => [value.labels.outcome, value.value]),
+    );
+    expect(outcomes.incremental).toBeGreaterThan(0);
+    expect(outcomes.full).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -31,16 +31,7 @@ function metricSum(texts, name) {
 
 /** Share of a histogram's observations between two scrapes that fell at or below each `le`, as "≤ 10 ms 99.1 %, …". */
 function bucketShares(before, after, name, les) {
-  const cumulative = (texts, le) =>
-    metricSum(
-      texts.map((t) =>
-        t
-          .split('\n')
-          .filter((l) => l.includes(`le="${le}"`))
-          .join('\n'),
-      ),
-      `${name}_bucket`,
-    );
+  const cumulative = (texts, le) => bucketSum(texts, name, le);
   const count = metricSum(after, `${name}_count`) - metricSum(before, `${name}_count`);
   if (count <= 0) return 'none';
   return les
@@ -49,6 +40,43 @@ function bucketShares(before, after, name, les) {
         `≤ ${Number(le) * 1000} ms ${((100 * (cumulative(after, le) - cumulative(before, le))) / count).toFixed(1)} %`,
     )
     .join(', ');
+}
+
+/** The cumulative count of histogram `name` at bucket `le`, summed over Prometheus texts. */
+function bucketSum(texts, name, le) {
+  return metricSum(texts, `${name}_bucket{le="${le}"}`);
+}
+
+/** Read-model projections between two scrapes: how many, their mean, how many took over 100 ms, failures. */
+function projectionStats(before, after) {
+  const delta = (name) => metricSum(after, name) - metricSum(before, name);
+  const over = (le) =>
+    delta('gj_projection_duration_seconds_count') -
+    (bucketSum(after, 'gj_projection_duration_seconds', le) - bucketSum(before, 'gj_projection_duration_seconds', le));
+  const count = delta('gj_projection_duration_seconds_count');
+  const outcomes = ['full', 'incremental', 'unchanged', 'covered', 'deferred', 'busy']
+    .map((outcome) => [outcome, delta(`gj_projection_outcomes_total{outcome="${outcome}"}`)])
+    .filter(([, n]) => n > 0);
+  return {
+    count,
+    outcomes: outcomes.map(([outcome, n]) => `${outcome} ${n}`).join(', '),
+    meanMs: count > 0 ? (delta('gj_projection_duration_seconds_sum') / count) * 1000 : 0,
+    over100ms: over('0.1'),
+    failures: delta('gj_projection_failures_total'),
+  };
+}
+
+/** The figure of `projectionStats` (gongjian only). */
+function projectionFigure(results) {
+  return {
+    name: 'read-model projections / mean / over 100 ms / failed',
+    unit: 'n / ms / n / n',
+    values: per(results, (r, k) =>
+      k === 'gongjian' && r.projections
+        ? `${r.projections.count} / ${r.projections.meanMs.toFixed(1)} / ${r.projections.over100ms} / ${r.projections.failures}`
+        : '—',
+    ),
+  };
 }
 
 function editNotes(name, results) {
@@ -95,6 +123,7 @@ export const s3 = {
           boards.push(board);
         }
         ctx.log(`s3 ${kind}: ${nBoards} boards seeded`);
+        const metricsBefore = await system.metrics();
         const specs = boards.flatMap((board) =>
           range(perBoard).map((i) => ({ board, instance: i % 2, writer: true, reader: i === 0 })),
         );
@@ -119,9 +148,11 @@ export const s3 = {
               clients.filter((c) => c.reader).map((c) => Y.encodeStateAsUpdate(c.client.doc).byteLength),
             );
             const perBoardHeap = system.servers.map((_, i) => (heap[i] - baseline[i]) / loaded[i]);
-            return { heap, baseline, loaded, encoded, perBoardHeap: mean(perBoardHeap) };
+            return { heap, baseline, loaded, encoded, perBoardHeap: mean(perBoardHeap), texts };
           },
         });
+        if (kind === 'gongjian') result.projections = projectionStats(metricsBefore, result.extra.texts);
+        delete result.extra.texts;
         results[kind] = result;
       } finally {
         await system.stop();
@@ -164,9 +195,12 @@ export const s3 = {
         digits: 1,
       },
       { name: 'lost / duplicate edits', values: per(results, (r) => `${r.lost} / ${r.duplicates}`) },
+      projectionFigure(results),
       ...resourceFigures(results),
     ];
     const notes = editNotes('s3', results);
+    if (results.gongjian?.projections?.outcomes)
+      notes.push(`s3 gongjian: projection attempts: ${results.gongjian.projections.outcomes}`);
     notes.push(
       's3: the references keep one holder socket per board besides the 5 clients (they drop a document when its last client leaves).',
     );
@@ -282,6 +316,7 @@ export const s4 = {
         result.compactSeconds =
           metricSum(metricsAfter, 'gj_compaction_duration_seconds_sum') -
           metricSum(metricsBefore, 'gj_compaction_duration_seconds_sum');
+        if (kind === 'gongjian') result.projections = projectionStats(metricsBefore, metricsAfter);
         if (result.background?.errors.length)
           result.errors.push(...result.background.errors.map((e) => `joiner: ${e}`));
         result.warnings = system.warnings?.() ?? [];
@@ -336,9 +371,12 @@ export const s4 = {
         ),
       },
       { name: 'lost / duplicate edits', values: per(results, (r) => `${r.lost} / ${r.duplicates}`) },
+      projectionFigure(results),
       ...resourceFigures(results),
     ];
     const notes = editNotes('s4', results);
+    if (results.gongjian?.projections?.outcomes)
+      notes.push(`s4 gongjian: projection attempts: ${results.gongjian.projections.outcomes}`);
     for (const [kind, r] of Object.entries(results))
       for (const w of r.warnings ?? []) notes.push(`s4 ${kind}: server warned ${w}`);
     notes.push(

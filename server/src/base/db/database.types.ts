@@ -107,7 +107,7 @@ export interface OrgsTable {
 }
 
 /**
- * The read model (migration 0003): rows the projector derives from board documents. Dates are
+ * The read model (migrations 0003, 0006): rows the projector derives from board documents. Dates are
  * `YYYY-MM-DD` strings (the `date` type is read as text), money is fen, `projected_at` is set by
  * the database.
  */
@@ -122,6 +122,8 @@ export interface RmBoardsTable {
   log_ms: number;
   log_seq: number;
   state_vector: Uint8Array;
+  /** The projection that wrote the rows (migration 0006): a random id per write of a server's projector; null from storage. */
+  projection_id: string | null;
   projected_at: Generated<Date>;
 }
 

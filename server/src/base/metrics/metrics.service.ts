@@ -64,6 +64,12 @@ export class MetricsService {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly projectionOutcomes = new Counter<'outcome'>({
+    name: 'gj_projection_outcomes_total',
+    help: 'Projection attempts by outcome: full or incremental (rows written), unchanged (the read model had this state or a later one), covered (it already had every change of this instance: nothing derived), deferred (left to the instance that keeps projecting the board), busy (lease held elsewhere)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly projectionFailures = new Counter({
     name: 'gj_projection_failures_total',
     help: 'Projections of a board into the read model that failed (each is retried)',

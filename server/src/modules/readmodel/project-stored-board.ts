@@ -1,7 +1,9 @@
+import { readMeta } from '@gongjian/shared';
 import * as Y from 'yjs';
 import type { BoardLocks, Lease, UpdateLog } from '../../base/storage';
 import { loadStoredBoard, SnapshotRepository } from '../sync';
-import { boardRows, ReadModelRows } from './project-board';
+import { deriveProjectRows, Slices } from './derive-rows';
+import { asOfDate, boardRow, ReadModelRows } from './project-board';
 import { ReadModelRepository } from './readmodel.repository';
 import { withLease } from './with-lease';
 
@@ -35,7 +37,11 @@ export async function projectStoredBoard(
 ): Promise<{ rows: ReadModelRows; written: boolean } | 'busy'> {
   const { doc, lastLogId } = await loadStoredBoard(deps.snapshots, deps.log, boardId);
   try {
-    const rows = boardRows(boardId, doc, options.today);
+    // The rows of boardRows, derived in slices: a big board must not hold a server's event loop.
+    const meta = readMeta(doc);
+    const asOf = asOfDate(options.today);
+    const derived = await deriveProjectRows(boardId, doc, 'all', meta, asOf, new Slices());
+    const rows = { board: boardRow(boardId, meta, asOf, derived.keys.length), ...derived.rows };
     const source = { logId: lastLogId, stateVector: Y.encodeStateVector(doc) };
     const lease = await waitForLease(deps, boardId, options.leaseWaitMs);
     if (!lease) return 'busy';
