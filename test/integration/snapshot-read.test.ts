@@ -1,0 +1,96 @@
+import pino from 'pino';
+import { randomBytes } from 'node:crypto';
+import { Db, migrateToLatest, openDatabase } from '../../server/src/base/db';
+import {
+  CorruptSnapshotError,
+  SNAPSHOT_CHUNK_BYTES,
+  snapshotChecksum,
+  SnapshotRepository,
+} from '../../server/src/modules/sync';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
+import { tempDataDir } from '../support/server-process';
+
+interface Mode {
+  name: string;
+  open(): Promise<{ db: Db; close(): Promise<void> }>;
+}
+
+const modes: Mode[] = [
+  {
+    name: 'PostgreSQL',
+    open: async () => {
+      const database: TestDatabase = await createTestDatabase();
+      const { db } = await openDatabase({ databaseUrl: database.url, dataDir: '' });
+      return { db, close: async () => (await db.destroy(), await database.drop()) };
+    },
+  },
+  {
+    name: 'PGlite',
+    open: async () => {
+      const data = tempDataDir();
+      const { db } = await openDatabase({ databaseUrl: undefined, dataDir: data.dir });
+      return { db, close: async () => (await db.destroy(), data.remove()) };
+    },
+  },
+];
+
+/** Big snapshots are read in chunks (the event loop free in between), checked against their checksum. */
+describe.each(modes)('snapshot reads ($name)', (mode) => {
+  let db: Db;
+  let close: () => Promise<void>;
+  let sut: SnapshotRepository;
+
+  beforeAll(async () => {
+    ({ db, close } = await mode.open());
+    await migrateToLatest(db, pino({ level: 'silent' }));
+    for (const id of ['small', 'big', 'exact', 'bad']) {
+      await db.insertInto('boards').values({ id, title: id, created_by: null }).execute();
+    }
+    sut = new SnapshotRepository(db);
+  }, 60_000);
+  afterAll(() => close());
+
+  it.each([
+    ['small', 1000],
+    ['exact', SNAPSHOT_CHUNK_BYTES],
+    ['big', 3 * SNAPSHOT_CHUNK_BYTES + 12345],
+  ])(
+    'reads back a %s snapshot byte for byte',
+    async (id, size) => {
+      const state = randomBytes(size);
+      expect(await sut.save(id, { state, logId: { ms: 5, seq: 1 } }, 0)).toBe(true);
+      const read = await sut.get(id);
+      expect(read?.logId).toEqual({ ms: 5, seq: 1 });
+      expect(read?.sha256).toBe(snapshotChecksum(state));
+      expect(Buffer.from(read!.state).equals(state)).toBe(true);
+    },
+    60_000,
+  );
+
+  it('reads a snapshot replaced after it was read, not a mix of both', async () => {
+    const first = randomBytes(2 * SNAPSHOT_CHUNK_BYTES + 7);
+    await sut.save('big', { state: first, logId: { ms: 10, seq: 0 } }, 0);
+    const reading = sut.get('big');
+    const second = randomBytes(2 * SNAPSHOT_CHUNK_BYTES + 9);
+    await sut.save('big', { state: second, logId: { ms: 11, seq: 0 } }, 0);
+    const read = await reading;
+    const expected = read?.logId.ms === 10 ? first : second;
+    expect(Buffer.from(read!.state).equals(expected)).toBe(true);
+    expect(read?.sha256).toBe(snapshotChecksum(expected));
+  }, 60_000);
+
+  it('refuses a big snapshot that does not match its checksum', async () => {
+    await sut.save('bad', { state: randomBytes(2 * SNAPSHOT_CHUNK_BYTES), logId: { ms: 5, seq: 0 } }, 0);
+    await db
+      .updateTable('board_snapshots')
+      .set({ state_sha256: 'f'.repeat(64) })
+      .where('board_id', '=', 'bad')
+      .execute();
+    await expect(sut.get('bad')).rejects.toBeInstanceOf(CorruptSnapshotError);
+  });
+
+  it('has nothing for a board without a snapshot', async () => {
+    await db.insertInto('boards').values({ id: 'none', title: 'none', created_by: null }).execute();
+    expect(await sut.get('none')).toBeNull();
+  });
+});
