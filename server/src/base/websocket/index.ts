@@ -1,1 +1,2 @@
-export * from './sync-io.adapter';
+export * from './io-server.service';
+export * from './websocket.module';
