@@ -1,2 +1,3 @@
 export * from './io-server.service';
+export * from './release-request';
 export * from './websocket.module';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { releaseUpgradeResponses } from './release-request';
 import { limitSendBuffers, SlowClient } from './send-buffer-limit';
 
 export interface IoServerSettings {
@@ -13,8 +14,9 @@ export interface IoServerSettings {
 }
 
 /**
- * A socket.io server on `httpServer`: slow clients cut off (send-buffer-limit.ts), no
- * compression, no connection state recovery.
+ * A socket.io server on `httpServer`: the upgrade request released after the handshake
+ * (release-request.ts), slow clients cut off (send-buffer-limit.ts), no compression, no
+ * connection state recovery.
  */
 export function createIoServer(httpServer: HttpServer, settings: IoServerSettings): Server {
   const io = new Server(httpServer, {
@@ -28,6 +30,7 @@ export function createIoServer(httpServer: HttpServer, settings: IoServerSetting
       callback(allowed ? null : 'origin not allowed', allowed);
     },
   });
+  releaseUpgradeResponses(io);
   limitSendBuffers(io, settings.slowClientMaxBufferBytes, settings.onSlowClientCut);
   return io;
 }

@@ -2,7 +2,7 @@ import { SessionUser, SYNC_NAMESPACE, SyncEvent } from '@gongjian/shared';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
-import { IoServerService } from '../../base/websocket';
+import { IoServerService, releaseHandshake } from '../../base/websocket';
 import { ROOT_LOGGER } from '../../base/logging';
 import { AuthService, sessionTokenFromCookieHeader } from '../auth';
 import { SyncService } from './sync.service';
@@ -57,6 +57,7 @@ export class SyncGateway implements OnModuleInit {
       socket.disconnect(true);
       return;
     }
+    releaseHandshake(socket);
     this.sync.initSocket(socket, pendingUser, pendingToken);
     socket.on(SyncEvent.join, (...args: unknown[]) => {
       const ack = popAck(args);
