@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { CorkingWebSocketServer } from './corked-websocket';
 import { releaseUpgradeResponses } from './release-request';
 import { limitSendBuffers, SlowClient } from './send-buffer-limit';
 
@@ -14,9 +15,9 @@ export interface IoServerSettings {
 }
 
 /**
- * A socket.io server on `httpServer`: the upgrade request released after the handshake
- * (release-request.ts), slow clients cut off (send-buffer-limit.ts), no compression, no
- * connection state recovery.
+ * A socket.io server on `httpServer`: WebSockets corked per event-loop turn (corked-websocket.ts),
+ * the upgrade request released after the handshake (release-request.ts), slow clients cut off
+ * (send-buffer-limit.ts), no compression, no connection state recovery.
  */
 export function createIoServer(httpServer: HttpServer, settings: IoServerSettings): Server {
   const io = new Server(httpServer, {
@@ -25,6 +26,7 @@ export function createIoServer(httpServer: HttpServer, settings: IoServerSetting
     pingInterval: 20_000,
     pingTimeout: 20_000,
     connectionStateRecovery: undefined,
+    wsEngine: CorkingWebSocketServer,
     allowRequest: (request, callback) => {
       const allowed = settings.allowRequest(request);
       callback(allowed ? null : 'origin not allowed', allowed);
