@@ -13,7 +13,6 @@ import { createRootLogger, Logger, NestPinoLogger } from './base/logging';
 import { MetricsService } from './base/metrics';
 import { appPageCsp, securityHeaders } from './base/security';
 import { openStorage } from './base/storage';
-import { SyncIoAdapter } from './base/websocket';
 import { seedDemo } from './modules/demo';
 
 export interface RunningApp {
@@ -46,7 +45,6 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   app.use(securityHeaders({ hsts: config.COOKIE_SECURE }));
   app.use(express.json({ limit: '1mb' }));
   app.useGlobalFilters(new AllExceptionsFilter(logger));
-  app.useWebSocketAdapter(new SyncIoAdapter(app, config));
   serveClient(app, config, logger);
 
   await app.listen(config.PORT, config.HOST);
@@ -57,9 +55,11 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   httpServer.headersTimeout = 66_000;
   // socket.io answers its own HTTP requests (handshakes, polling, errors) before Express sees
   // them; they get nosniff too. Added after listen: socket.io re-chains earlier listeners.
-  app.getHttpServer().prependListener('request', (_request: unknown, response: { setHeader(name: string, value: string): void }) => {
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-  });
+  app
+    .getHttpServer()
+    .prependListener('request', (_request: unknown, response: { setHeader(name: string, value: string): void }) => {
+      response.setHeader('X-Content-Type-Options', 'nosniff');
+    });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://127.0.0.1:${port}`;

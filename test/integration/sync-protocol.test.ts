@@ -1,4 +1,11 @@
-import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncUpdate, decodeSyncMessage, SYNC_NAMESPACE, validateBoard } from '@gongjian/shared';
+import {
+  encodeAwarenessMessage,
+  encodeSyncStep1,
+  encodeSyncUpdate,
+  decodeSyncMessage,
+  SYNC_NAMESPACE,
+  validateBoard,
+} from '@gongjian/shared';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
@@ -7,6 +14,7 @@ import * as Y from 'yjs';
 import { api, login } from '../support/api';
 import { eventually, openClient } from '../support/clients';
 import { newProjectMap } from '../support/random-edits';
+import { rawEngineSocket } from '../support/raw-engine';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { createTestRedis, TestRedis } from '../support/redis';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -72,7 +80,8 @@ describe('sync protocol: refusals and limits', () => {
       AWARENESS_THROTTLE_MS: '10',
     });
     cookies = {};
-    for (const user of ['union', 'youth', 'leader', 'coord']) cookies[user] = await login(server.url, user, 'demo12345');
+    for (const user of ['union', 'youth', 'leader', 'coord'])
+      cookies[user] = await login(server.url, user, 'demo12345');
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -93,13 +102,29 @@ describe('sync protocol: refusals and limits', () => {
     await expect(connected(socket)).rejects.toThrow('unauthenticated');
   });
 
+  it('refuses /sync connected again over the same connection: the handshake is not kept', async () => {
+    const raw = await rawEngineSocket(server.url, { cookie: cookies.youth });
+    try {
+      raw.send(`41${SYNC_NAMESPACE},`);
+      // socket.io handles the disconnect a tick later; a connect before that closes the connection.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      raw.send(`40${SYNC_NAMESPACE},`);
+      await eventually(() => expect(raw.received).toContainEqual(`44${SYNC_NAMESPACE},{"message":"unauthenticated"}`));
+    } finally {
+      raw.close();
+    }
+  });
+
   it('answers join with the role', async () => {
     const socket = await open('leader');
     expect(await emitAck(socket, 'join', { boardId: BOARD })).toEqual({ ok: true, role: 'viewer' });
   });
 
   it('refuses to join a board the user cannot see', async () => {
-    const created = await api<{ id: string }>(server.url, '/api/boards', cookies.union, { method: 'POST', body: { title: '工会内部看板' } });
+    const created = await api<{ id: string }>(server.url, '/api/boards', cookies.union, {
+      method: 'POST',
+      body: { title: '工会内部看板' },
+    });
     expect(created.status).toBe(201);
     const socket = await open('youth');
     expect(await emitAck(socket, 'join', { boardId: created.body.id })).toEqual({ ok: false, error: 'not_found' });
@@ -114,7 +139,10 @@ describe('sync protocol: refusals and limits', () => {
 
   it('refuses a y message for a board the socket has not joined', async () => {
     const socket = await open('youth');
-    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('x')))).toEqual({ ok: false, error: 'forbidden' });
+    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('x')))).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
   });
 
   it('answers random bytes, truncated updates and wrong types with invalid, and keeps working', async () => {
@@ -133,7 +161,8 @@ describe('sync protocol: refusals and limits', () => {
       'not bytes',
       42,
     ];
-    for (const data of garbage) expect(await emitAck(sender, 'y', BOARD, data)).toEqual({ ok: false, error: 'invalid' });
+    for (const data of garbage)
+      expect(await emitAck(sender, 'y', BOARD, data)).toEqual({ ok: false, error: 'invalid' });
     expect(await emitAck(sender, 'y', 42, valid)).toEqual({ ok: false, error: 'invalid' });
 
     const seen = new Promise<Uint8Array>((resolve) =>
@@ -152,7 +181,10 @@ describe('sync protocol: refusals and limits', () => {
     const socket = await joined('coord');
     const big = new Y.Doc();
     big.getMap('meta').set('blob', 'x'.repeat(5000));
-    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(Y.encodeStateAsUpdate(big)))).toEqual({ ok: false, error: 'too_large' });
+    expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(Y.encodeStateAsUpdate(big)))).toEqual({
+      ok: false,
+      error: 'too_large',
+    });
     expect(await emitAck(socket, 'y', BOARD, encodeSyncUpdate(someUpdate('small')))).toEqual({ ok: true });
   });
 
@@ -190,11 +222,18 @@ describe('sync protocol: refusals and limits', () => {
     const forger = await joined('union');
     const awareness = new Awareness(new Y.Doc());
     awareness.setLocalState({ user: { id: 'demo-admin', name: '系统管理员', color: '#000' }, cursor: 1 });
-    expect(await emitAck(forger, 'y', BOARD, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, [awareness.clientID])))).toEqual({ ok: true });
+    expect(
+      await emitAck(forger, 'y', BOARD, encodeAwarenessMessage(encodeAwarenessUpdate(awareness, [awareness.clientID]))),
+    ).toEqual({ ok: true });
     await eventually(() => {
       const state = observer.awareness.getStates().get(awareness.clientID);
       expect(state).toEqual({
-        user: { id: 'demo-union', name: '梁溪区总工会 · 王工', color: expect.stringMatching(/^#/), orgId: 'liangxi-union' },
+        user: {
+          id: 'demo-union',
+          name: '梁溪区总工会 · 王工',
+          color: expect.stringMatching(/^#/),
+          orgId: 'liangxi-union',
+        },
         cursor: 1,
       });
     });
@@ -205,7 +244,10 @@ describe('sync protocol: refusals and limits', () => {
   });
 
   it('refuses a board whose stored state is corrupt with unavailable, stores nothing, and serves it once repaired', async () => {
-    const created = await api<{ id: string }>(server.url, '/api/boards', cookies.union, { method: 'POST', body: { title: '损坏的看板' } });
+    const created = await api<{ id: string }>(server.url, '/api/boards', cookies.union, {
+      method: 'POST',
+      body: { title: '损坏的看板' },
+    });
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
@@ -249,19 +291,40 @@ describe('sync protocol: refusals and limits', () => {
       change(doc);
       return encodeSyncUpdate(Y.encodeStateAsUpdate(doc, before));
     };
-    expect(await emitAck(socket, 'y', BOARD, edit((doc) => doc.getMap('secrets').set('x', 1)))).toEqual({
+    expect(
+      await emitAck(
+        socket,
+        'y',
+        BOARD,
+        edit((doc) => doc.getMap('secrets').set('x', 1)),
+      ),
+    ).toEqual({
       ok: false,
       error: 'invalid',
       path: 'secrets',
       reason: 'unknown_root',
     });
-    expect(await emitAck(socket, 'y', BOARD, edit((doc) => doc.getMap('meta').set('year', 'next year')))).toEqual({
+    expect(
+      await emitAck(
+        socket,
+        'y',
+        BOARD,
+        edit((doc) => doc.getMap('meta').set('year', 'next year')),
+      ),
+    ).toEqual({
       ok: false,
       error: 'invalid',
       path: 'meta/year',
       reason: 'invalid_value',
     });
-    expect(await emitAck(socket, 'y', BOARD, edit((doc) => doc.getMap('projects').set('p-bad', new Y.Map())))).toEqual({
+    expect(
+      await emitAck(
+        socket,
+        'y',
+        BOARD,
+        edit((doc) => doc.getMap('projects').set('p-bad', new Y.Map())),
+      ),
+    ).toEqual({
       ok: false,
       error: 'invalid',
       path: 'projects/p-bad/id',
@@ -292,7 +355,8 @@ describe('sync protocol: refusals and limits', () => {
       change(doc);
       return encodeSyncUpdate(Y.encodeStateAsUpdate(doc, before));
     };
-    const moveTo = (stage: string) => (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('projects').get('gated')!.set('stage', stage);
+    const moveTo = (stage: string) => (doc: Y.Doc) =>
+      doc.getMap<Y.Map<unknown>>('projects').get('gated')!.set('stage', stage);
 
     const refused = await emitAck(socket, 'y', BOARD, edit(moveTo('approved')));
     expect(refused).toMatchObject({ ok: false, error: 'gate_failed', path: 'projects/gated/stage' });
@@ -309,7 +373,8 @@ describe('sync protocol: refusals and limits', () => {
       (p.get('funding') as Y.Map<unknown>).set(String(p.get('leadOrgId')), 500000);
       const item = new Y.Map<unknown>();
       (p.get('checklist') as Y.Map<unknown>).set('c1', item);
-      for (const [key, value] of Object.entries({ id: 'c1', rank: 'a0', status: 'todo', orgId: partner })) item.set(key, value);
+      for (const [key, value] of Object.entries({ id: 'c1', rank: 'a0', status: 'todo', orgId: partner }))
+        item.set(key, value);
       p.set('stage', 'approved');
     });
     expect(await emitAck(socket, 'y', BOARD, approve)).toEqual({ ok: true });

@@ -1,1 +1,3 @@
-export * from './sync-io.adapter';
+export * from './io-server.service';
+export * from './release-request';
+export * from './websocket.module';

@@ -1,8 +1,8 @@
-import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { SessionUser, SYNC_NAMESPACE, SyncEvent } from '@gongjian/shared';
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { Namespace, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
+import { IoServerService, releaseHandshake } from '../../base/websocket';
 import { ROOT_LOGGER } from '../../base/logging';
 import { AuthService, sessionTokenFromCookieHeader } from '../auth';
 import { SyncService } from './sync.service';
@@ -11,14 +11,17 @@ type Ack = (response: unknown) => void;
 
 /**
  * The `/sync` namespace: authenticates the handshake with the session cookie, then hands each
- * event to SyncService and answers with its ack. Raw socket listeners keep the wire protocol
- * exactly as documented (multi-argument `y` events, acks on every message).
+ * event to SyncService and answers with its ack. Its handlers are registered on socket.io
+ * directly, not through a Nest gateway, whose binding creates rxjs observables for every socket;
+ * raw listeners keep the wire protocol exactly as documented (multi-argument `y` events, acks on
+ * every message).
  */
-@WebSocketGateway({ namespace: SYNC_NAMESPACE })
-export class SyncGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+@Injectable()
+export class SyncGateway implements OnModuleInit {
   private readonly logger: Logger;
 
   constructor(
+    private readonly io: IoServerService,
     private readonly sync: SyncService,
     private readonly auth: AuthService,
     @Inject(ROOT_LOGGER) root: Logger,
@@ -26,7 +29,8 @@ export class SyncGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.logger = root.child({ context: SyncGateway.name });
   }
 
-  afterInit(namespace: Namespace): void {
+  onModuleInit(): void {
+    const namespace = this.io.of(SYNC_NAMESPACE);
     namespace.use((socket, next) => {
       const token = sessionTokenFromCookieHeader(socket.handshake.headers.cookie);
       this.auth
@@ -43,15 +47,17 @@ export class SyncGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           next(new Error('unavailable'));
         });
     });
+    namespace.on('connection', (socket: Socket) => this.handleConnection(socket));
     this.sync.attach(namespace);
   }
 
-  handleConnection(socket: Socket): void {
+  private handleConnection(socket: Socket): void {
     const { pendingUser, pendingToken } = (socket.data ?? {}) as { pendingUser?: SessionUser; pendingToken?: string };
     if (!pendingUser || !pendingToken) {
       socket.disconnect(true);
       return;
     }
+    releaseHandshake(socket);
     this.sync.initSocket(socket, pendingUser, pendingToken);
     socket.on(SyncEvent.join, (...args: unknown[]) => {
       const ack = popAck(args);
@@ -65,10 +71,9 @@ export class SyncGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const ack = popAck(args);
       void this.sync.receive(socket, args[0], args[1]).then(ack);
     });
-  }
-
-  handleDisconnect(socket: Socket): void {
-    this.sync.disconnect(socket).catch((err: unknown) => this.logger.error({ err }, 'disconnect cleanup failed'));
+    socket.on('disconnect', () => {
+      this.sync.disconnect(socket).catch((err: unknown) => this.logger.error({ err }, 'disconnect cleanup failed'));
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebSocketModule } from '../../base/websocket';
 import { AuditModule } from '../audit';
 import { AuthModule } from '../auth';
 import { BoardsModule } from '../boards';
@@ -11,7 +12,7 @@ import { SyncService } from './sync.service';
 
 /** The storage providers (UPDATE_LOG, BOARD_LOCKS, AWARENESS_BUS, INSTANCE_ID) come from StorageModule. */
 @Module({
-  imports: [AuthModule, BoardsModule, AuditModule],
+  imports: [WebSocketModule, AuthModule, BoardsModule, AuditModule],
   providers: [SyncGateway, SyncService, BoardStoreService, CompactorService, DocWorkerService, SnapshotRepository],
   exports: [BoardStoreService, CompactorService, SnapshotRepository],
 })
