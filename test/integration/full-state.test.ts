@@ -96,6 +96,41 @@ describe('FullState: the whole state kept encoded for joiners', () => {
     board.destroy();
   });
 
+  it('starts again from the document when what it holds cannot be merged', async () => {
+    const errors: unknown[] = [];
+    const doc = new Y.Doc();
+    const board = new LoadedBoard(
+      'b',
+      doc,
+      { ms: 1, seq: 0 },
+      0,
+      0,
+      new FullState(
+        [],
+        (u) => worker.merge(u),
+        (e) => errors.push(e),
+      ),
+    );
+    const random = prng(11);
+    for (let i = 0; i < 10; i++) randomEdit(doc, random, 'local');
+    // An update no decoder accepts (a clock past 2^53), as a document could once emit.
+    const bad = Buffer.from('0101ecf290c50dde808080808080010080808080808080ff7f00', 'hex');
+    board.fullState.add(bad);
+    expect(fingerprint(docOf(board.fullState.parts()))).toEqual(fingerprint(doc));
+    expect(errors.length).toBe(1);
+    randomEdit(doc, random, 'local');
+    expect(fingerprint(docOf(board.fullState.parts()))).toEqual(fingerprint(doc));
+    // Merges in the worker that keep failing end the same way: after three in a row.
+    for (let round = 0; round < 3; round++) {
+      const failed = errors.length;
+      for (let i = 0; i < 64; i++) board.fullState.add(bad);
+      for (let waited = 0; errors.length === failed && waited < 10_000; waited += 5) await settle();
+    }
+    expect(board.fullState.tailLength).toBe(0);
+    expect(fingerprint(docOf(board.fullState.parts()))).toEqual(fingerprint(doc));
+    board.destroy();
+  });
+
   it('keeps everything in its tail when merging fails, and merges on a later update', async () => {
     let fail = true;
     const errors: unknown[] = [];

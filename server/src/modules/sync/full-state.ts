@@ -6,6 +6,8 @@ export const EMPTY_UPDATE = new Uint8Array([0, 0]);
 /** How long the tail may grow before it is merged into the base (in the worker, for big boards). */
 const REBASE_AFTER_UPDATES = 64;
 const REBASE_AFTER_BYTES = 64 * 1024;
+/** Failed merges in a row after which the state starts again from the document's own encoding. */
+const MAX_REBASE_FAILURES = 3;
 
 /** Merges updates; the board store passes the document worker's (off the event loop for big inputs). */
 export type MergeUpdates = (updates: Uint8Array[]) => Promise<Uint8Array>;
@@ -29,7 +31,11 @@ export class FullState {
   private tailBytes: number;
   private mergedTail: Uint8Array | null | undefined;
   private rebasing = false;
+  private failures = 0;
   private destroyed = false;
+
+  /** Encodes the document itself: the way back to a good state if merging ever fails. */
+  encodeDocument: (() => Uint8Array) | undefined;
 
   constructor(
     stored: Uint8Array[],
@@ -52,10 +58,25 @@ export class FullState {
   /** The whole state as (at most) two updates: the base, and the tail merged (null when empty). */
   parts(): [Uint8Array, Uint8Array | null] {
     if (this.mergedTail === undefined) {
-      this.mergedTail =
-        this.tail.length === 0 ? null : this.tail.length === 1 ? this.tail[0] : Y.mergeUpdates(this.tail);
+      try {
+        this.mergedTail =
+          this.tail.length === 0 ? null : this.tail.length === 1 ? this.tail[0] : Y.mergeUpdates(this.tail);
+      } catch (err) {
+        this.onError(err);
+        this.restart();
+      }
     }
-    return [this.base, this.mergedTail];
+    return [this.base, this.mergedTail ?? null];
+  }
+
+  /** Starts again from the document's own encoding, after a merge failed. */
+  private restart(): void {
+    if (!this.encodeDocument) throw new Error('FullState: no document to start again from');
+    this.base = this.encodeDocument();
+    this.tail = [];
+    this.tailBytes = 0;
+    this.mergedTail = null;
+    this.failures = 0;
   }
 
   /** Every update that makes up the whole state, for a job that merges them itself. */
@@ -86,6 +107,7 @@ export class FullState {
     this.merge([this.base, ...this.tail.slice(0, count)]).then(
       (merged) => {
         this.rebasing = false;
+        this.failures = 0;
         if (this.destroyed) return;
         this.base = merged;
         const merging = this.tail.splice(0, count);
@@ -95,9 +117,12 @@ export class FullState {
         if (this.tail.length >= REBASE_AFTER_UPDATES || this.tailBytes >= REBASE_AFTER_BYTES) this.rebase();
       },
       (err: unknown) => {
-        // Tried again on the next update; the tail meanwhile keeps everything.
         this.rebasing = false;
         this.onError(err);
+        if (this.destroyed) return;
+        // Tried again on the next update; the tail meanwhile keeps everything. Failing again and
+        // again, it starts over from the document rather than let the tail grow without end.
+        if (++this.failures >= MAX_REBASE_FAILURES) this.restart();
       },
     );
   }

@@ -44,6 +44,7 @@ export class LoadedBoard {
       () => {},
     ),
   ) {
+    fullState.encodeDocument = () => Y.encodeStateAsUpdate(doc);
     doc.on('update', this.onDocUpdate);
     this.lastLogId = lastLogId;
     this.bytes = bytes;

@@ -1,5 +1,6 @@
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { inspectUpdate, UpdateRejection } from './update-inspector';
+import { inspectUpdate, MAX_CLOCK, UpdateRejection } from './update-inspector';
 
 const NOW = '2026-03-01T08:00:00.000Z';
 
@@ -101,6 +102,41 @@ describe(inspectUpdate.name, () => {
       path: ['projects', 'p1', 'expenses', 'e1', 'amountFen'],
       value: 120000,
     });
+  });
+
+  it('refuses structs and deletions whose clocks pass MAX_CLOCK (fuzzing found a GC struct that made the state undecodable)', () => {
+    const { server } = setup();
+    /** An update of one GC struct of `client` at `clock` with `length`, and the given delete range. */
+    const crafted = (clock: number, length: number, deleted?: [number, number]) => {
+      const encoder = new Y.UpdateEncoderV1();
+      encoding.writeVarUint(encoder.restEncoder, 1);
+      encoding.writeVarUint(encoder.restEncoder, 1);
+      encoder.writeClient(4242);
+      encoding.writeVarUint(encoder.restEncoder, clock);
+      encoder.writeInfo(0); // GC
+      encoder.writeLen(length);
+      if (!deleted) encoding.writeVarUint(encoder.restEncoder, 0);
+      else {
+        encoding.writeVarUint(encoder.restEncoder, 1);
+        encoding.writeVarUint(encoder.restEncoder, 4242);
+        encoding.writeVarUint(encoder.restEncoder, 1);
+        encoding.writeVarUint(encoder.restEncoder, deleted[0]);
+        encoding.writeVarUint(encoder.restEncoder, deleted[1]);
+      }
+      return encoder.toUint8Array();
+    };
+    const refusal = (update: Uint8Array) => {
+      try {
+        inspectUpdate(server, update);
+        return null;
+      } catch (err) {
+        return err instanceof UpdateRejection ? err.reason : String(err);
+      }
+    };
+    expect(refusal(crafted(0, MAX_CLOCK + 1))).toBe('clock_out_of_range');
+    expect(refusal(crafted(0, 2 ** 53))).toBe('clock_out_of_range');
+    expect(refusal(crafted(0, 3, [0, MAX_CLOCK + 1]))).toBe('clock_out_of_range');
+    expect(refusal(crafted(0, 3))).toBeNull();
   });
 
   it('refuses an unknown root', () => {

@@ -14,13 +14,17 @@ export class UpdateRejection extends Error {
       | 'invalid_value'
       | 'missing_key'
       | 'unresolvable'
-      | 'missing_dependency',
+      | 'missing_dependency'
+      | 'clock_out_of_range',
     readonly path: string,
   ) {
     super(`${reason} at ${path || '/'}`);
     this.name = 'UpdateRejection';
   }
 }
+
+/** Highest clock (operations of one client) an update may reach: 2^48, far below where floats lose integers. */
+export const MAX_CLOCK = 2 ** 48;
 
 /**
  * Where an item sits: its container's path, its key there (null in a text), and which container
@@ -37,6 +41,16 @@ type Location = { parent: string[]; key: string | null; owner: string };
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateChange[] {
   const { structs, ds } = Y.decodeUpdate(update);
+  // Clocks count a client's operations; no real client comes near MAX_CLOCK. Past 2^53 Yjs' own
+  // arithmetic loses precision and the document would encode updates nobody can decode (a fuzzed
+  // GC struct of length ~2^53 did exactly that: the board's whole state became unreadable).
+  for (const struct of structs) {
+    if (struct.id.clock + struct.length > MAX_CLOCK) throw new UpdateRejection('clock_out_of_range', '');
+  }
+  for (const ranges of ds.clients.values()) {
+    for (const range of ranges)
+      if (range.clock + range.len > MAX_CLOCK) throw new UpdateRejection('clock_out_of_range', '');
+  }
   const own = new Set<Y.Item>();
   const ownByClient = new Map<number, Y.Item[]>();
   const state = (client: number) => Y.getState(doc.store, client);
