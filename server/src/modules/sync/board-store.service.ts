@@ -213,7 +213,10 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
       });
       const fullState = new FullState(
         stored.updates,
-        (updates) => this.docWorker.merge(updates),
+        // Built into a document and encoded again, so that what was deleted meanwhile is dropped
+        // (merged as they are, the updates would keep every deleted value for as long as the board
+        // stays loaded: found by the slow-client fault test, whose writers replace 64 KiB texts).
+        async (updates) => (await this.docWorker.compact(undefined, updates)).state,
         (err) => this.logger.warn({ err, boardId }, 'merging the encoded state kept for joiners failed; will retry'),
       );
       board = new LoadedBoard(boardId, stored.doc, stored.lastLogId, stored.bytes, stored.entries, fullState);

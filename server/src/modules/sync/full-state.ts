@@ -9,7 +9,10 @@ const REBASE_AFTER_BYTES = 64 * 1024;
 /** Failed merges in a row after which the state starts again from the document's own encoding. */
 const MAX_REBASE_FAILURES = 3;
 
-/** Merges updates; the board store passes the document worker's (off the event loop for big inputs). */
+/**
+ * Merges updates into one; the board store passes the document worker's rebuild (a document built
+ * and encoded again, off the event loop for big inputs), which also drops deleted content.
+ */
 export type MergeUpdates = (updates: Uint8Array[]) => Promise<Uint8Array>;
 
 /**
@@ -20,10 +23,10 @@ export type MergeUpdates = (updates: Uint8Array[]) => Promise<Uint8Array>;
  * document's state is the union of the updates applied to it, and every change to it, whatever
  * its origin (a client, the log, a repair, a migration), is one `update` event.
  *
- * The tail is merged into the base now and then by `merge` (the document worker), so that what a
- * joiner gets stays two messages, and the tail's own merge on the event loop stays small. Deleted
- * content is kept as the updates had it (`Y.mergeUpdates` does not garbage-collect); compaction,
- * which builds a document, does.
+ * The tail is merged into the base now and then by `merge` (the document worker, which builds a
+ * document and encodes it again, so deleted content does not pile up), so that what a joiner gets
+ * stays two messages, and the tail's own merge on the event loop (`Y.mergeUpdates`, at most 64
+ * updates or 64 KiB) stays small.
  */
 export class FullState {
   private base: Uint8Array;
