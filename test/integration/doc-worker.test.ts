@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import pino from 'pino';
 import * as Y from 'yjs';
 import { loadConfig } from '../../server/src/base/config';
@@ -118,6 +119,25 @@ describe('DocWorkerService worker thread', () => {
       await worker.terminate();
       await expect(job).rejects.toThrow(/exited/);
       expect(fingerprint(docOf((await sut.compact(undefined, updates)).state))).toEqual(fingerprint(doc));
+    } finally {
+      await sut.onModuleDestroy();
+    }
+  });
+
+  it("runs below the event loop's priority (Linux: nice 10 on the worker thread only)", async () => {
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const before = niceOfThreads();
+    const sut = new DocWorkerService(loadConfig({ WORKER_MIN_BYTES: '0' }), logger);
+    try {
+      await sut.merge(editedBoard(16, 10).updates);
+      const after = niceOfThreads();
+      expect(after.filter((nice) => nice === 10).length).toBe(before.filter((nice) => nice === 10).length + 1);
+      // The process itself (its first thread: the event loop) keeps its priority.
+      expect(after[0]).toBe(before[0]);
     } finally {
       await sut.onModuleDestroy();
     }

@@ -109,4 +109,48 @@ describe('fan-out: updates of one turn go out merged', () => {
     expect(atObserver.count - 1).toBeLessThan(150);
     expect(await merged(server.url)).toBeGreaterThan(before);
   });
+
+  it('with FANOUT_INTERVAL_MS, sends a hot board at most once per interval, merging what came meanwhile', async () => {
+    const paced = await startServer({
+      DEMO: '1',
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: `${redis.prefix}paced:`,
+      DATABASE_URL: database.url,
+      FANOUT_INTERVAL_MS: '300',
+    });
+    try {
+      const open = async () => {
+        const socket = rawSocket(paced.url, await login(paced.url, 'coord', 'demo12345'));
+        sockets.push(socket);
+        await connected(socket);
+        const doc = new Y.Doc();
+        mirror(socket, BOARD, doc);
+        expect((await emitAck(socket, 'join', { boardId: BOARD })).ok).toBe(true);
+        socket.emit('y', BOARD, encodeSyncStep1(Y.encodeStateVector(doc)));
+        await eventually(() => expect(doc.getMap('meta').get('title')).toBeDefined());
+        return { socket, doc };
+      };
+      const writer = await open();
+      const observer = await open();
+      const atObserver = countUpdates(observer.socket);
+      // Six edits 40 ms apart, each acked before the next: six turns, within two intervals.
+      for (let i = 0; i < 6; i++) {
+        expect(
+          await emitAck(
+            writer.socket,
+            'y',
+            BOARD,
+            edit(writer.doc, (doc) => doc.getMap('meta').set('title', `节流 ${i}`)),
+          ),
+        ).toEqual({ ok: true });
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      await eventually(() => expect(observer.doc.getMap('meta').get('title')).toBe('节流 5'));
+      // The first went out at once, the others merged at the ends of intervals.
+      expect(atObserver.count).toBeGreaterThanOrEqual(2);
+      expect(atObserver.count).toBeLessThanOrEqual(3);
+    } finally {
+      await paced.stop();
+    }
+  });
 });

@@ -72,6 +72,11 @@ const configSchema = z.object({
   AWARENESS_MAX_CLIENTS: int(1)
     .default(4)
     .describe('awareness client ids one socket may hold on a board (the oldest gives way)'),
+  FANOUT_INTERVAL_MS: int(0)
+    .default(0)
+    .describe(
+      "a board's sockets are sent document updates at most this often; what comes sooner waits, merged (0: once per event-loop turn)",
+    ),
   AWARENESS_THROTTLE_MS: int(0).default(50).describe('coalescing window for awareness relay'),
   COMPACT_AFTER_UPDATES: int(1).default(500).describe('compact a board once its log holds this many updates'),
   COMPACT_INTERVAL_MS: int(100).default(30_000).describe('how often loaded boards are checked for compaction'),

@@ -150,10 +150,19 @@ function docJobs(
   };
 }
 
+/** Nice value of the worker thread (19 lowest priority); the event loop keeps the process' own. */
+const WORKER_NICE = 10;
+
 /** The worker's script: `docJobs` over messages `{ id, job }`, answering `{ id, result }` or `{ id, error }`. */
 function workerSource(): string {
   return `
 const { parentPort } = require('node:worker_threads');
+// Below the event loop's priority: on a busy CPU the sync messages come first, the merges after.
+// (Linux: a thread's id from /proc/thread-self, and setpriority on it; elsewhere it runs as is.)
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) require('node:os').setPriority(tid, ${WORKER_NICE});
+} catch {}
 const { createHash } = require('node:crypto');
 const Y = require(${JSON.stringify(require.resolve('yjs'))});
 const { writeVarUint } = require(${JSON.stringify(require.resolve('lib0/encoding'))});

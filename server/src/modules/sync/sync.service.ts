@@ -93,6 +93,8 @@ export class SyncService implements OnModuleDestroy {
   private readonly pendingAwareness = new Map<string, PendingAwareness>();
   /** Updates to forward at the end of this turn, per board; see forwardUpdate. */
   private readonly outbox = new Map<LoadedBoard, { updates: Uint8Array[]; sender: string | undefined }>();
+  /** When each board was last sent to (performance.now()); see forwardUpdate. */
+  private readonly lastFanout = new WeakMap<LoadedBoard, number>();
   private readonly socketsByUser = new Map<string, Set<Socket>>();
   private recheckTimer: NodeJS.Timeout | undefined;
   private unsubscribeAccess: (() => void) | undefined;
@@ -475,27 +477,38 @@ export class SyncService implements OnModuleDestroy {
    * out as one merged update, sent to every socket of the board: on a hot board that is one
    * message per socket instead of one per update and socket. A sender then also gets its own
    * update back, which its Yjs ignores (it has it), as the reference servers do for every update.
+   * With FANOUT_INTERVAL_MS (default 0: off), a board is sent to at most once per interval: an
+   * update that comes sooner after the last send waits for the rest of it, with whatever else
+   * comes meanwhile (a board with a few edits a second never waits; on a hot one every socket
+   * gets one message per interval instead of one per turn: s2 at 200 writers, 10 ms, took the
+   * servers' CPU from 90 % to 66 % of a core, but added its wait to the median latency).
    */
   private forwardUpdate(board: LoadedBoard, update: Uint8Array, senderSocketId?: string): void {
     let batch = this.outbox.get(board);
     if (!batch) {
       batch = { updates: [], sender: senderSocketId };
       this.outbox.set(board, batch);
-      if (this.outbox.size === 1) setImmediate(() => this.flushOutbox());
+      const wait = (this.lastFanout.get(board) ?? -Infinity) + this.config.FANOUT_INTERVAL_MS - performance.now();
+      if (wait <= 0) setImmediate(() => this.flushBoard(board));
+      else setTimeout(() => this.flushBoard(board), wait);
     }
     batch.updates.push(update);
     if (batch.updates.length > 1) batch.sender = undefined;
   }
 
-  private flushOutbox(): void {
-    const batches = [...this.outbox];
-    this.outbox.clear();
-    for (const [board, { updates, sender }] of batches) {
-      if (this.store.get(board.id) !== board) continue;
-      const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-      this.forward(board, encodeSyncUpdate(update), sender);
-      if (updates.length > 1) this.metrics.updatesMerged.inc(updates.length);
+  private flushBoard(board: LoadedBoard): void {
+    const batch = this.outbox.get(board);
+    if (!batch) return;
+    this.outbox.delete(board);
+    if (this.store.get(board.id) !== board) {
+      this.lastFanout.delete(board);
+      return;
     }
+    this.lastFanout.set(board, performance.now());
+    const { updates, sender } = batch;
+    const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    this.forward(board, encodeSyncUpdate(update), sender);
+    if (updates.length > 1) this.metrics.updatesMerged.inc(updates.length);
   }
 
   private forward(board: LoadedBoard, message: Uint8Array, exceptSocketId?: string): void {
