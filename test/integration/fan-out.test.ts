@@ -62,9 +62,9 @@ describe('fan-out: updates of one turn go out merged', () => {
     await database?.drop();
   });
 
-  /** A joined socket with a replica of the board. */
-  async function replica(): Promise<{ socket: Socket; doc: Y.Doc }> {
-    const socket = rawSocket(server.url, cookie);
+  /** A joined socket with a replica of the board, on the given server (by default the first). */
+  async function replica(url = server.url, as = cookie): Promise<{ socket: Socket; doc: Y.Doc }> {
+    const socket = rawSocket(url, as);
     sockets.push(socket);
     await connected(socket);
     const doc = new Y.Doc();
@@ -119,19 +119,9 @@ describe('fan-out: updates of one turn go out merged', () => {
       FANOUT_INTERVAL_MS: '300',
     });
     try {
-      const open = async () => {
-        const socket = rawSocket(paced.url, await login(paced.url, 'coord', 'demo12345'));
-        sockets.push(socket);
-        await connected(socket);
-        const doc = new Y.Doc();
-        mirror(socket, BOARD, doc);
-        expect((await emitAck(socket, 'join', { boardId: BOARD })).ok).toBe(true);
-        socket.emit('y', BOARD, encodeSyncStep1(Y.encodeStateVector(doc)));
-        await eventually(() => expect(doc.getMap('meta').get('title')).toBeDefined());
-        return { socket, doc };
-      };
-      const writer = await open();
-      const observer = await open();
+      const pacedCookie = await login(paced.url, 'coord', 'demo12345');
+      const writer = await replica(paced.url, pacedCookie);
+      const observer = await replica(paced.url, pacedCookie);
       const atObserver = countUpdates(observer.socket);
       // Six edits 40 ms apart, each acked before the next: six turns, within two intervals.
       for (let i = 0; i < 6; i++) {

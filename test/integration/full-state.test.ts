@@ -17,6 +17,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('FullState: the whole state kept encoded for joiners', () => {
   let worker: DocWorkerService;
+  /** What the board store folds FullState with: a document rebuilt in the worker. */
+  const rebuild = async (updates: Uint8Array[]) => (await worker.compact(undefined, updates)).state;
   beforeAll(() => {
     worker = new DocWorkerService(loadConfig({ WORKER_MIN_BYTES: '0' }), logger);
   });
@@ -41,11 +43,7 @@ describe('FullState: the whole state kept encoded for joiners', () => {
         { ms: 1, seq: 0 },
         0,
         0,
-        new FullState(
-          parts,
-          (u) => worker.merge(u),
-          (e) => errors.push(e),
-        ),
+        new FullState(parts, rebuild, (e) => errors.push(e)),
       );
       expect(fingerprint(docOf(board.fullState.parts()))).toEqual(fingerprint(doc));
       // Edits from every side, checked now and then, while merges run (and finish) in between.
@@ -73,18 +71,7 @@ describe('FullState: the whole state kept encoded for joiners', () => {
 
   it('folds its tail into the base in the worker once it grows', async () => {
     const doc = new Y.Doc();
-    const board = new LoadedBoard(
-      'b',
-      doc,
-      { ms: 1, seq: 0 },
-      0,
-      0,
-      new FullState(
-        [],
-        (u) => worker.merge(u),
-        () => {},
-      ),
-    );
+    const board = new LoadedBoard('b', doc, { ms: 1, seq: 0 }, 0, 0, new FullState([], rebuild, () => {}));
     const random = prng(9);
     for (let i = 0; i < 200; i++) randomEdit(doc, random, 'local');
     expect(board.fullState.tailLength).toBeGreaterThanOrEqual(64);
@@ -99,18 +86,7 @@ describe('FullState: the whole state kept encoded for joiners', () => {
   it('starts again from the document when what it holds cannot be merged', async () => {
     const errors: unknown[] = [];
     const doc = new Y.Doc();
-    const board = new LoadedBoard(
-      'b',
-      doc,
-      { ms: 1, seq: 0 },
-      0,
-      0,
-      new FullState(
-        [],
-        (u) => worker.merge(u),
-        (e) => errors.push(e),
-      ),
-    );
+    const board = new LoadedBoard('b', doc, { ms: 1, seq: 0 }, 0, 0, new FullState([], rebuild, (e) => errors.push(e)));
     const random = prng(11);
     for (let i = 0; i < 10; i++) randomEdit(doc, random, 'local');
     // An update no decoder accepts (a clock past 2^53), as a document could once emit.
@@ -135,7 +111,7 @@ describe('FullState: the whole state kept encoded for joiners', () => {
     let fail = true;
     const errors: unknown[] = [];
     const doc = new Y.Doc();
-    const merge = (updates: Uint8Array[]) => (fail ? Promise.reject(new Error('worker down')) : worker.merge(updates));
+    const merge = (updates: Uint8Array[]) => (fail ? Promise.reject(new Error('worker down')) : rebuild(updates));
     const board = new LoadedBoard('b', doc, { ms: 1, seq: 0 }, 0, 0, new FullState([], merge, (e) => errors.push(e)));
     const random = prng(10);
     for (let i = 0; i < 100; i++) randomEdit(doc, random, 'local');

@@ -16,7 +16,6 @@ export interface MergedState {
 /** What the worker is asked to do; see `docJobs`. */
 type Job =
   | { kind: 'compact'; base: Uint8Array | undefined; updates: Uint8Array[] }
-  | { kind: 'merge'; updates: Uint8Array[] }
   | { kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array }
   | { kind: 'slices'; updates: Uint8Array[]; structsPerSlice: number };
 
@@ -34,7 +33,6 @@ interface Pending {
  *
  * - compact: the snapshot and log entries applied to a fresh document and encoded again (what a
  *   load would build, garbage-collected), with its checksum;
- * - merge: updates merged as they are (`Y.mergeUpdates`: no document is built);
  * - diff: what the merged updates hold beyond a state vector.
  */
 function docJobs(
@@ -129,8 +127,6 @@ function docJobs(
           doc.destroy();
         }
       }
-      case 'merge':
-        return job.updates.length === 1 ? job.updates[0] : y.mergeUpdates(job.updates);
       case 'diff': {
         const merged = job.updates.length === 1 ? job.updates[0] : y.mergeUpdates(job.updates);
         return y.diffUpdate(merged, job.stateVector);
@@ -214,11 +210,6 @@ export class DocWorkerService implements OnModuleDestroy {
   /** The snapshot with the log entries applied, garbage-collected and encoded, and its checksum. */
   compact(base: Uint8Array | undefined, updates: Uint8Array[]): Promise<MergedState> {
     return this.run({ kind: 'compact', base, updates }) as Promise<MergedState>;
-  }
-
-  /** The updates merged into one, without building a document. */
-  merge(updates: Uint8Array[]): Promise<Uint8Array> {
-    return this.run({ kind: 'merge', updates }) as Promise<Uint8Array>;
   }
 
   /**
