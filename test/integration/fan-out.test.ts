@@ -6,6 +6,7 @@ import { eventually } from '../support/clients';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { createTestRedis, TestRedis } from '../support/redis';
 import { ServerProcess, startServer } from '../support/server-process';
+import { metricValue } from '../support/server-watch';
 import { connected, editUpdate, emitAck, mirror, rawSocket } from '../support/sync-sockets';
 
 const BOARD = 'demo-liangxi-2026';
@@ -28,12 +29,6 @@ function countUpdates(socket: Socket): { count: number } {
     if (message.kind === 'update' && message.step === 'update') counter.count += 1;
   });
   return counter;
-}
-
-async function merged(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('gj_updates_merged_total '));
-  return Number(line?.split(' ')[1] ?? 0);
 }
 
 describe('fan-out: updates of one turn go out merged', () => {
@@ -90,7 +85,7 @@ describe('fan-out: updates of one turn go out merged', () => {
     expect(atObserver.count).toBe(1);
 
     // A burst, sent without waiting for acks, each building on the last.
-    const before = await merged(server.url);
+    const before = await metricValue(server.url, 'gj_updates_merged_total');
     const burst: Promise<unknown>[] = [];
     for (let i = 0; i < 150; i++) {
       burst.push(
@@ -107,7 +102,7 @@ describe('fan-out: updates of one turn go out merged', () => {
     expect(Y.encodeStateVector(observer.doc)).toEqual(Y.encodeStateVector(writer.doc));
     // Fewer messages than updates reached the observer: some went out merged.
     expect(atObserver.count - 1).toBeLessThan(150);
-    expect(await merged(server.url)).toBeGreaterThan(before);
+    expect(await metricValue(server.url, 'gj_updates_merged_total')).toBeGreaterThan(before);
   });
 
   it('with FANOUT_INTERVAL_MS, sends a hot board at most once per interval, merging what came meanwhile', async () => {

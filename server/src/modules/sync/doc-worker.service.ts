@@ -33,7 +33,8 @@ interface Pending {
  *
  * - compact: the snapshot and log entries applied to a fresh document and encoded again (what a
  *   load would build, garbage-collected), with its checksum;
- * - diff: what the merged updates hold beyond a state vector.
+ * - diff: what the merged updates hold beyond a state vector;
+ * - slices: the document as updates to apply in order, a few hundred structs each (`slice`).
  */
 function docJobs(
   y: typeof Y,
@@ -261,7 +262,7 @@ export class DocWorkerService implements OnModuleDestroy {
       this.pending.delete(message.id);
       if (this.pending.size === 0) worker.unref();
       if (message.error !== undefined) pending.reject(new Error(`document worker: ${message.error}`));
-      else pending.resolve(normalize(message.result as JobResult));
+      else pending.resolve(message.result as JobResult);
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;
@@ -282,10 +283,4 @@ function bytesOf(job: Job): number {
   let bytes = job.kind === 'compact' ? (job.base?.byteLength ?? 0) : 0;
   for (const update of job.updates) bytes += update.byteLength;
   return bytes;
-}
-
-/** Buffers come back from the worker as plain Uint8Arrays; the callers expect what they'd get inline. */
-function normalize(result: JobResult): JobResult {
-  if (result instanceof Uint8Array || Array.isArray(result)) return result;
-  return { state: result.state, sha256: result.sha256 };
 }

@@ -77,7 +77,7 @@ export class SnapshotRepository {
   ): Promise<{ bytes: Uint8Array; sha256: string } | null> {
     const hash = createHash('sha256');
     const chunks: Uint8Array[] = [];
-    for (let offset = 0; offset < bytes || offset === 0; offset += SNAPSHOT_CHUNK_BYTES) {
+    for (let offset = 0; offset < bytes; offset += SNAPSHOT_CHUNK_BYTES) {
       if (offset > 0) await nextTurn();
       const chunk = await this.db
         .selectFrom('board_snapshots')
@@ -88,7 +88,6 @@ export class SnapshotRepository {
       if (!chunk) return null;
       hash.update(chunk.part);
       chunks.push(chunk.part);
-      if (bytes === 0) break;
     }
     const state = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     if (state.byteLength !== bytes) return null;
