@@ -218,6 +218,7 @@ export class BoardStoreService implements OnModuleInit, OnModuleDestroy {
         // stays loaded: found by the slow-client fault test, whose writers replace 64 KiB texts).
         async (updates) => (await this.docWorker.compact(undefined, updates)).state,
         (err) => this.logger.warn({ err, boardId }, 'merging the encoded state kept for joiners failed; will retry'),
+        { directBelowBytes: this.config.WORKER_MIN_BYTES },
       );
       board = new LoadedBoard(boardId, stored.doc, stored.lastLogId, stored.bytes, stored.entries, fullState);
       await this.migrate(board);

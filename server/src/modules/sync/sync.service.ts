@@ -433,13 +433,7 @@ export class SyncService implements OnModuleDestroy {
     }
     let answer: Uint8Array[] | Promise<Uint8Array[]>;
     if (empty) {
-      const [base, tail] = board.fullState.parts();
-      if (!tail) answer = [encodeSyncStep2(base)];
-      else if (base.byteLength < this.config.WORKER_MIN_BYTES) answer = [encodeSyncStep2(Y.mergeUpdates([base, tail]))];
-      // Merging into a big base would take the event loop; the tail goes first instead, and
-      // waits in the client's Yjs (its structs lack their dependencies) until step 2 brings the
-      // base: applying step 2 integrates both, so the client is whole the moment it has it.
-      else answer = [encodeSyncUpdate(tail), encodeSyncStep2(base)];
+      answer = board.fullState.joinMessages();
     } else if (board.fullState.bytes >= this.config.WORKER_MIN_BYTES) {
       answer = this.docWorker.diff(board.fullState.all(), stateVector).then(
         (diff) => [encodeSyncStep2(diff)],
