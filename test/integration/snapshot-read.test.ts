@@ -43,10 +43,11 @@ describe.each(modes)('snapshot reads ($name)', (mode) => {
   beforeAll(async () => {
     ({ db, close } = await mode.open());
     await migrateToLatest(db, pino({ level: 'silent' }));
-    for (const id of ['small', 'big', 'exact', 'bad']) {
+    for (const id of ['small', 'big', 'exact', 'bad', 'cached']) {
       await db.insertInto('boards').values({ id, title: id, created_by: null }).execute();
     }
-    sut = new SnapshotRepository(db);
+    // No cache: every read below goes to the database.
+    sut = new SnapshotRepository(db, 0);
   }, 60_000);
   afterAll(() => close());
 
@@ -88,6 +89,31 @@ describe.each(modes)('snapshot reads ($name)', (mode) => {
       .execute();
     await expect(sut.get('bad')).rejects.toBeInstanceOf(CorruptSnapshotError);
   });
+
+  it('uses again the big state it wrote or read while the stored checksum is its own', async () => {
+    const cached = new SnapshotRepository(db, 16 * SNAPSHOT_CHUNK_BYTES);
+    const other = new SnapshotRepository(db, 0);
+    const mine = randomBytes(2 * SNAPSHOT_CHUNK_BYTES + 3);
+    expect(await cached.save('cached', { state: mine, logId: { ms: 5, seq: 0 } }, 0)).toBe(true);
+    // The stored bytes damaged behind its back (checksum unchanged): a read from the database
+    // would refuse them, so getting the good state back shows it was not read again.
+    await db
+      .updateTable('board_snapshots')
+      .set({ state: randomBytes(2 * SNAPSHOT_CHUNK_BYTES + 3) })
+      .where('board_id', '=', 'cached')
+      .execute();
+    await expect(other.get('cached')).rejects.toBeInstanceOf(CorruptSnapshotError);
+    const read = await cached.get('cached');
+    expect(Buffer.from(read!.state).equals(mine)).toBe(true);
+    expect(read?.sha256).toBe(snapshotChecksum(mine));
+    // Replaced by another instance: the new one is read from the database, and kept.
+    const theirs = randomBytes(2 * SNAPSHOT_CHUNK_BYTES + 5);
+    expect(await other.save('cached', { state: theirs, logId: { ms: 6, seq: 0 } }, 0)).toBe(true);
+    const after = await cached.get('cached');
+    expect(after?.logId).toEqual({ ms: 6, seq: 0 });
+    expect(Buffer.from(after!.state).equals(theirs)).toBe(true);
+    expect((await cached.get('cached'))?.state).toBe(after?.state);
+  }, 60_000);
 
   it('has nothing for a board without a snapshot', async () => {
     await db.insertInto('boards').values({ id: 'none', title: 'none', created_by: null }).execute();

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { sql, Transaction } from 'kysely';
 import { Database, DB, Db } from '../../base/db';
 import { LogId } from '../../base/storage';
@@ -8,6 +8,51 @@ import { snapshotChecksum } from './snapshot-checksum';
 
 /** Snapshots are read in chunks of this many bytes (see SnapshotRepository.get). */
 export const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Big snapshots this instance read or wrote last are kept, up to this many bytes in all: a
+ * compaction that finds the snapshot it wrote itself (matched by the stored SHA-256) does not read
+ * it again. s4 compacts a 10 MB board every second: each read was 20 MB of hex text on the heap
+ * and the long garbage-collection pauses that follow.
+ */
+export const SNAPSHOT_CACHE_BYTES = 64 * 1024 * 1024;
+export const SNAPSHOT_CACHE = Symbol('SNAPSHOT_CACHE_BYTES');
+
+/** Snapshot states by board, each with its SHA-256, least recently used dropped first. */
+class SnapshotCache {
+  private readonly entries = new Map<string, { sha256: string; state: Uint8Array }>();
+  private bytes = 0;
+
+  constructor(private readonly budget: number) {}
+
+  get(boardId: string, sha256: string): Uint8Array | undefined {
+    const entry = this.entries.get(boardId);
+    if (!entry || entry.sha256 !== sha256) return undefined;
+    this.entries.delete(boardId);
+    this.entries.set(boardId, entry);
+    return entry.state;
+  }
+
+  put(boardId: string, sha256: string, state: Uint8Array): void {
+    this.drop(boardId);
+    // Small ones come with the first query anyway.
+    if (state.byteLength <= SNAPSHOT_CHUNK_BYTES || state.byteLength > this.budget) return;
+    this.entries.set(boardId, { sha256, state });
+    this.bytes += state.byteLength;
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      this.entries.delete(oldest);
+      this.bytes -= entry.state.byteLength;
+    }
+  }
+
+  private drop(boardId: string): void {
+    const entry = this.entries.get(boardId);
+    if (!entry) return;
+    this.entries.delete(boardId);
+    this.bytes -= entry.state.byteLength;
+  }
+}
 
 export class CorruptSnapshotError extends Error {
   constructor(readonly boardId: string) {
@@ -25,14 +70,23 @@ export interface StoredSnapshot {
 
 @Injectable()
 export class SnapshotRepository {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  private readonly cache: SnapshotCache;
+
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Optional() @Inject(SNAPSHOT_CACHE) cacheBytes: number = SNAPSHOT_CACHE_BYTES,
+  ) {
+    this.cache = new SnapshotCache(cacheBytes);
+  }
 
   /**
    * The board's snapshot, checked against its checksum. A big one is read in chunks of
    * SNAPSHOT_CHUNK_BYTES, each a query of its own with the event loop free in between (parsing a
    * 10 MB bytea in one piece holds it for a tenth of a second), and hashed as it comes; the
    * chunks are read only from the row version whose checksum was read first, and the read starts
-   * over if that row is replaced meanwhile.
+   * over if that row is replaced meanwhile. The state this instance last read or wrote for the
+   * board is used again while the stored checksum is still its own (SNAPSHOT_CACHE_BYTES); the
+   * returned state is shared and must not be changed.
    */
   async get(boardId: string): Promise<StoredSnapshot | null> {
     for (let attempt = 0; ; attempt++) {
@@ -52,6 +106,9 @@ export class SnapshotRepository {
         .executeTakeFirst();
       if (!row) return null;
       const bytes = Number(row.bytes);
+      const cached = row.small ? undefined : this.cache.get(boardId, row.state_sha256);
+      if (cached && cached.byteLength === bytes)
+        return { state: cached, logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) }, sha256: row.state_sha256 };
       const state = row.small
         ? { bytes: row.small, sha256: snapshotChecksum(row.small) }
         : await this.readState(boardId, row.state_sha256, bytes);
@@ -61,6 +118,7 @@ export class SnapshotRepository {
         throw new Error(`the snapshot of board ${boardId} kept changing while it was read`);
       }
       if (state.sha256 !== row.state_sha256) throw new CorruptSnapshotError(boardId);
+      this.cache.put(boardId, state.sha256, state.bytes);
       return {
         state: state.bytes,
         logId: { ms: Number(row.log_ms), seq: Number(row.log_seq) },
@@ -131,7 +189,7 @@ export class SnapshotRepository {
         : basedOn === null
           ? sql<boolean>`false`
           : sql<boolean>`board_snapshots.log_ms = ${basedOn.logId.ms}::bigint and board_snapshots.log_seq = ${basedOn.logId.seq}::bigint and board_snapshots.state_sha256 = ${basedOn.sha256 ?? snapshotChecksum(basedOn.state)}`;
-    return this.db.transaction().execute(async (trx) => {
+    const written = await this.db.transaction().execute(async (trx) => {
       const result = await trx
         .insertInto('board_snapshots')
         .values({ board_id: boardId, state: snapshot.state, state_sha256: checksum, log_ms: ms, log_seq: seq })
@@ -166,5 +224,8 @@ export class SnapshotRepository {
       await alsoWrite?.(trx);
       return true;
     });
+    // Content-addressed: used again only while the stored checksum is this one.
+    if (written) this.cache.put(boardId, checksum, snapshot.state);
+    return written;
   }
 }
