@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
 import { api, cookieValue, login } from '../support/api';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { TestDatabase } from '../support/postgres';
+import type { ServerProcess } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 import { rawSocket } from '../support/sync-sockets';
 
 /**
@@ -56,8 +56,8 @@ function socketOutcome(socket: Socket): Promise<string> {
 }
 
 describe('attacks on sign-in and sessions (two instances)', () => {
+  let stack: TestStack;
   let database: TestDatabase;
-  let redis: TestRedis;
   let servers: ServerProcess[];
   let sql: Client;
 
@@ -82,24 +82,15 @@ describe('attacks on sign-in and sessions (two instances)', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    const env = {
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      TRUST_PROXY: '1',
-    };
-    servers = await Promise.all([startServer(env), startServer(env)]);
+    stack = await startStack({ instances: 2, env: { TRUST_PROXY: '1' } });
+    ({ database } = stack);
+    servers = stack.servers;
     sql = new Client({ connectionString: database.url });
     await sql.connect();
   });
   afterAll(async () => {
     await sql?.end();
-    await Promise.all((servers ?? []).map((server) => server.stop()));
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   describe('CSRF: cross-site forms', () => {

@@ -4,10 +4,11 @@ import WebSocket from 'ws';
 import { login } from '../support/api';
 import { boardFootprint } from '../support/board-footprint';
 import { heapAfterGc } from '../support/inspector';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { freePort, ServerProcess, startServer } from '../support/server-process';
+import type { TestDatabase } from '../support/postgres';
+import type { TestRedis } from '../support/redis';
+import type { ServerProcess } from '../support/server-process';
 import { alarmingLogLines, crashLogLines, metricValue, watchHealth } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 
 /**
  * Connection storms: hundreds of socket connects and disconnects per second, with a valid cookie
@@ -45,6 +46,7 @@ const KINDS: Kind[] = [
 ];
 
 describe('connection storms', () => {
+  let stack: TestStack;
   let database: TestDatabase;
   let redis: TestRedis;
   let server: ServerProcess;
@@ -52,23 +54,14 @@ describe('connection storms', () => {
   let cookie: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    inspectPort = await freePort();
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      BOARD_IDLE_MS: '500',
-      NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
-    });
+    stack = await startStack({ inspect: true, env: { BOARD_IDLE_MS: '500' } });
+    ({ database, redis } = stack);
+    [server] = stack.servers;
+    inspectPort = stack.inspectPort!;
     cookie = await login(server.url, 'union', 'demo12345');
   });
   afterAll(async () => {
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   /** One connection of the given kind, from open to closed; resolves with how it ended. */

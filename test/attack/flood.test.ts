@@ -10,11 +10,10 @@ import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { api, login } from '../support/api';
 import { eventually, loadFresh, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
 import { heapAfterGc } from '../support/inspector';
-import { freePort, ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
 import { alarmingLogLines, watchHealth } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 import { connected, emitAck, rawSocket } from '../support/sync-sockets';
 import { ackAnswer } from '../fuzz/pump';
 
@@ -55,31 +54,22 @@ const checklistIds = (doc: Y.Doc) =>
   ].sort();
 
 describe('message flood on one board', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let server: ServerProcess;
   let inspectPort: number;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    inspectPort = await freePort();
-    server = await startServer({
-      NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      RATE_LIMIT_BURST: String(BURST),
-      RATE_LIMIT_PER_SEC: String(PER_SEC),
+    stack = await startStack({
+      inspect: true,
+      env: { RATE_LIMIT_BURST: String(BURST), RATE_LIMIT_PER_SEC: String(PER_SEC) },
     });
+    [server] = stack.servers;
+    inspectPort = stack.inspectPort!;
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('answers a flooding socket rate_limited, stores only what it acked, and keeps the other clients’ latency', async () => {

@@ -3,10 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, cookieValue, login } from '../support/api';
 import { openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer, tempDataDir } from '../support/server-process';
+import { ServerProcess, tempDataDir } from '../support/server-process';
 import { getFresh } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 
 /**
  * "Text is never served as HTML by the API": every answer of every API route, success or error,
@@ -41,8 +40,7 @@ interface Answer {
 }
 
 describe('the API never serves text as HTML', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let server: ServerProcess;
   let clientDir: { dir: string; remove(): void };
   let admin: string;
@@ -104,8 +102,6 @@ describe('the API never serves text as HTML', () => {
       .replace('{orgId}', 'liangxi-women');
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
     clientDir = tempDataDir();
     mkdirSync(join(clientDir.dir, 'assets'));
     writeFileSync(
@@ -113,21 +109,13 @@ describe('the API never serves text as HTML', () => {
       '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body></body></html>',
     );
     writeFileSync(join(clientDir.dir, 'assets', 'app.js'), 'console.log("app");');
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      CLIENT_DIR: clientDir.dir,
-      PROJECTION_DEBOUNCE_MS: '50',
-    });
+    stack = await startStack({ env: { CLIENT_DIR: clientDir.dir, PROJECTION_DEBOUNCE_MS: '50' } });
+    [server] = stack.servers;
     admin = await login(server.url, 'admin', PASSWORD);
     paths = ((await (await fetch(`${server.url}/api/docs/openapi.json`)).json()) as { paths: typeof paths }).paths;
   });
   afterAll(async () => {
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
     clientDir?.remove();
   });
 

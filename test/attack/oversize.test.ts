@@ -12,11 +12,12 @@ import * as Y from 'yjs';
 import { api, cookieValue, login } from '../support/api';
 import { boardFootprint, docFingerprint } from '../support/board-footprint';
 import { loadFresh, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
+import type { TestDatabase } from '../support/postgres';
 import { rawEngineSocket } from '../support/raw-engine';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { TestRedis } from '../support/redis';
+import type { ServerProcess } from '../support/server-process';
 import { alarmingLogLines } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 import { connected, emitAck, rawSocket } from '../support/sync-sockets';
 
 /**
@@ -49,6 +50,7 @@ function addItems(base: Y.Doc, count: number, prefix: string): Uint8Array {
 }
 
 describe('oversize messages and bodies', () => {
+  let stack: TestStack;
   let database: TestDatabase;
   let redis: TestRedis;
   let server: ServerProcess;
@@ -74,15 +76,9 @@ describe('oversize messages and bodies', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      MAX_UPDATE_BYTES: String(MAX_UPDATE_BYTES),
-    });
+    stack = await startStack({ env: { MAX_UPDATE_BYTES: String(MAX_UPDATE_BYTES) } });
+    ({ database, redis } = stack);
+    [server] = stack.servers;
     union = await login(server.url, 'union', PASSWORD);
     const created = await api<{ id: string }>(server.url, '/api/boards', union, {
       method: 'POST',
@@ -110,9 +106,7 @@ describe('oversize messages and bodies', () => {
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('refuses a message over MAX_UPDATE_BYTES with too_large, as update, step 2 or awareness; keeps the socket; stores nothing', async () => {

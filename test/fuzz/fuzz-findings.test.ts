@@ -11,10 +11,11 @@ import type { Socket } from 'socket.io-client';
 import { api, cookieValue, login } from '../support/api';
 import { boardFootprint, docFingerprint } from '../support/board-footprint';
 import { eventually, loadFresh, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { TestDatabase } from '../support/postgres';
+import type { TestRedis } from '../support/redis';
+import type { ServerProcess } from '../support/server-process';
 import { alarmingLogLines } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 import { connected, emitAck, rawSocket } from '../support/sync-sockets';
 
 /**
@@ -35,6 +36,7 @@ function awarenessWithState(json: string): Uint8Array {
 }
 
 describe('inputs the fuzzers found mishandled', () => {
+  let stack: TestStack;
   let database: TestDatabase;
   let redis: TestRedis;
   let server: ServerProcess;
@@ -42,21 +44,14 @@ describe('inputs the fuzzers found mishandled', () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-    });
+    stack = await startStack();
+    ({ database, redis } = stack);
+    [server] = stack.servers;
     cookie = await login(server.url, 'union', 'demo12345');
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('answers a body whose Content-Encoding does not decode (gzip, deflate, br of plain JSON) 400 invalid, not 500', async () => {

@@ -6,11 +6,12 @@ import type { BoardSyncProvider } from '../../client/src/lib/sync/board-sync-pro
 import { api, login } from '../support/api';
 import { boardFootprint, docFingerprint } from '../support/board-footprint';
 import { loadFresh, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
+import type { TestDatabase } from '../support/postgres';
 import { prng, randomEdit } from '../support/random-edits';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { TestRedis } from '../support/redis';
+import type { ServerProcess } from '../support/server-process';
 import { alarmingLogLines, crashLogLines, metricValue, watchHealth } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 import { connected, emitAck, rawSocket } from '../support/sync-sockets';
 import { pump, PumpResult } from './pump';
 import { buildCorpus, FuzzInput, fuzzInputs } from './sync-inputs';
@@ -83,6 +84,7 @@ async function runFuzz(
 }
 
 describe('sync socket fuzzing (Redis + PostgreSQL)', () => {
+  let stack: TestStack;
   let database: TestDatabase;
   let redis: TestRedis;
   let server: ServerProcess;
@@ -99,18 +101,16 @@ describe('sync socket fuzzing (Redis + PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      RATE_LIMIT_PER_SEC: '1000000',
-      RATE_LIMIT_BURST: '1000000',
-      AWARENESS_THROTTLE_MS: '50',
-      PROJECTION_DEBOUNCE_MS: '200',
+    stack = await startStack({
+      env: {
+        RATE_LIMIT_PER_SEC: '1000000',
+        RATE_LIMIT_BURST: '1000000',
+        AWARENESS_THROTTLE_MS: '50',
+        PROJECTION_DEBOUNCE_MS: '200',
+      },
     });
+    ({ database, redis } = stack);
+    [server] = stack.servers;
     cookies = {};
     for (const user of ['leader', 'admin', 'union', 'youth']) cookies[user] = await login(server.url, user, PASSWORD);
   }, 60_000);
@@ -118,9 +118,7 @@ describe('sync socket fuzzing (Redis + PostgreSQL)', () => {
   afterAll(async () => {
     for (const provider of providers) provider.destroy();
     for (const socket of sockets) socket.disconnect();
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it(

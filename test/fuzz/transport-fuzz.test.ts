@@ -4,11 +4,12 @@ import * as Y from 'yjs';
 import { login } from '../support/api';
 import { boardFootprint, docFingerprint } from '../support/board-footprint';
 import { loadFresh } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
+import type { TestDatabase } from '../support/postgres';
 import { rawEngineSocket, RawEngineSocket } from '../support/raw-engine';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { TestRedis } from '../support/redis';
+import type { ServerProcess } from '../support/server-process';
 import { alarmingLogLines, crashLogLines, watchHealth } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 
 /**
  * Fuzzing below the sync protocol: raw engine.io / socket.io frames over a WebSocket, as no
@@ -112,28 +113,20 @@ const frames: fc.Arbitrary<Frame[]> = fc.oneof(
 );
 
 describe('raw transport frames (engine.io / socket.io)', () => {
+  let stack: TestStack;
   let database: TestDatabase;
   let redis: TestRedis;
   let server: ServerProcess;
   let cookie: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      RATE_LIMIT_PER_SEC: '100000',
-      RATE_LIMIT_BURST: '100000',
-    });
+    stack = await startStack({ env: { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' } });
+    ({ database, redis } = stack);
+    [server] = stack.servers;
     cookie = await login(server.url, 'leader', 'demo12345');
   });
   afterAll(async () => {
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it(`${FRAMES} malformed frames from a viewer: connections may be closed, the server stays up, stores nothing and logs no error`, async () => {

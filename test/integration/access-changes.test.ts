@@ -6,9 +6,8 @@ import type { BoardSyncProvider } from '../../client/src/lib/sync/board-sync-pro
 import { encodeAwarenessUpdate as encodeAwarenessEntries } from '../../server/src/modules/sync/awareness-codec';
 import { api, login } from '../support/api';
 import { eventually, loadFresh, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 import { connected, editUpdate, emitAck, mirror, rawSocket, SyncAck } from '../support/sync-sockets';
 
 /**
@@ -48,8 +47,7 @@ function nextAccess(socket: Socket): Promise<{ boardId: string; change: unknown;
 }
 
 describe('access changes on open sockets across two instances', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let servers: ServerProcess[];
   const cookies: Record<string, string> = {};
   const sockets: Socket[] = [];
@@ -141,17 +139,8 @@ describe('access changes on open sockets across two instances', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    const env = {
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      ACCESS_RECHECK_MS: '0',
-      AWARENESS_THROTTLE_MS: '10',
-    };
-    servers = await Promise.all([startServer(env), startServer(env)]);
+    stack = await startStack({ instances: 2, env: { ACCESS_RECHECK_MS: '0', AWARENESS_THROTTLE_MS: '10' } });
+    servers = stack.servers;
     for (const user of ['admin', 'coord', 'union', 'youth', 'leader', 'women'])
       cookies[user] = await login(url(0), user, DEMO_PASSWORD);
   }, 60_000);
@@ -162,9 +151,7 @@ describe('access changes on open sockets across two instances', () => {
 
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await Promise.all((servers ?? []).map((server) => server.stop()));
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('removing a membership (REST on instance 0) stops the user’s writes on both instances within 1 s', async () => {

@@ -5,9 +5,10 @@ import * as Y from 'yjs';
 import type { BoardSyncProvider } from '../../client/src/lib/sync/board-sync-provider';
 import { api, login } from '../support/api';
 import { eventually, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
+import type { TestDatabase } from '../support/postgres';
+import type { TestRedis } from '../support/redis';
 import { ServerProcess, startServer } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 import { connected, editUpdate, emitAck, rawSocket } from '../support/sync-sockets';
 
 /**
@@ -48,6 +49,7 @@ const checklistItem = (doc: Y.Doc, p: string, id: string) =>
   (projectOf(doc, p)?.get('checklist') as Y.Map<Y.Map<unknown>> | undefined)?.get(id);
 
 describe('audit trail across two instances', () => {
+  let stack: TestStack;
   let database: TestDatabase;
   let redis: TestRedis;
   let env: Record<string, string>;
@@ -135,17 +137,11 @@ describe('audit trail across two instances', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
     // No compaction by size on these two: every row they write is their audit writer's.
-    env = {
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      COMPACT_AFTER_UPDATES: '100000',
-    };
-    servers = await Promise.all([startServer(env), startServer(env)]);
+    stack = await startStack({ instances: 2, env: { COMPACT_AFTER_UPDATES: '100000' } });
+    ({ database, redis } = stack);
+    servers = stack.servers;
+    env = stack.env;
     for (const user of ['coord', 'union', 'youth', 'leader'] as User[])
       cookies[user] = await login(url(0), user, DEMO_PASSWORD);
     const created = await api<{ id: string }>(url(0), '/api/boards', cookies.coord, {

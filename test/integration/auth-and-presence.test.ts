@@ -1,28 +1,22 @@
 import { CURRENT_SCHEMA_VERSION, readMeta, validateBoard } from '@gongjian/shared';
 import { api, login } from '../support/api';
 import { eventually, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 import { DEMO_BOARDS } from '../../server/src/modules/demo';
 
 const BOARD = 'demo-liangxi-2026';
 
 describe('accounts, sessions and presence across two instances', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let servers: ServerProcess[];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    const env = { DEMO: '1', REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, DATABASE_URL: database.url };
-    servers = [await startServer(env), await startServer(env)];
+    stack = await startStack({ instances: 2 });
+    servers = stack.servers;
   });
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.stop()));
-    await redis.cleanup();
-    await database.drop();
+    await stack.stop();
   });
 
   it('refuses a wrong password with invalid_credentials', async () => {

@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { api, cookieValue, login } from '../support/api';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
+import type { TestDatabase } from '../support/postgres';
 import { ServerProcess, startServer, tempDataDir } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 
 const PASSWORD = 'demo12345';
 const BOARD = 'demo-liangxi-2026';
@@ -58,8 +58,8 @@ function connectOutcome(socket: Socket): Promise<string> {
 }
 
 describe('REST hardening: CSRF, origins, sign-in limits, passwords, sessions, headers', () => {
+  let stack: TestStack;
   let database: TestDatabase;
-  let redis: TestRedis;
   let servers: ServerProcess[];
   let sql: Client;
 
@@ -69,25 +69,15 @@ describe('REST hardening: CSRF, origins, sign-in limits, passwords, sessions, he
       .sort();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    const env = {
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      TRUST_PROXY: '1',
-      ALLOWED_ORIGINS: ALLOWED,
-    };
-    servers = [await startServer(env), await startServer(env)];
+    stack = await startStack({ instances: 2, env: { TRUST_PROXY: '1', ALLOWED_ORIGINS: ALLOWED } });
+    ({ database } = stack);
+    servers = stack.servers;
     sql = new Client({ connectionString: database.url });
     await sql.connect();
   });
   afterAll(async () => {
     await sql.end();
-    await Promise.all(servers.map((server) => server.stop()));
-    await redis.cleanup();
-    await database.drop();
+    await stack?.stop();
   });
 
   describe('CSRF token', () => {

@@ -20,9 +20,8 @@ import * as Y from 'yjs';
 import type { BoardSyncProvider } from '../../client/src/lib/sync/board-sync-provider';
 import { api, login } from '../support/api';
 import { eventually, loadFresh, openClient } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 import { connected, editUpdate, emitAck, rawSocket, SyncAck } from '../support/sync-sockets';
 
 /**
@@ -550,8 +549,7 @@ interface RestCase {
 }
 
 describe('authorization matrix across two instances', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let servers: ServerProcess[];
   const cookies = {} as Record<Role, string>;
   /** One raw socket per user and instance, joined to the board (the outsider's is connected, not joined). */
@@ -1080,16 +1078,8 @@ describe('authorization matrix across two instances', () => {
   })();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    const env = {
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      AWARENESS_THROTTLE_MS: '10',
-    };
-    servers = await Promise.all([startServer(env), startServer(env)]);
+    stack = await startStack({ instances: 2, env: { AWARENESS_THROTTLE_MS: '10' } });
+    servers = stack.servers;
     for (const user of DEMO_ROLES) cookies[user] = await login(url(0), user, DEMO_PASSWORD);
     const outsider = await api<{ id: string }>(url(0), '/api/users', cookies.admin, {
       method: 'POST',
@@ -1174,9 +1164,7 @@ describe('authorization matrix across two instances', () => {
   afterAll(async () => {
     for (const socket of [...Object.values(sockets).flat(), ...extraSockets]) socket.disconnect();
     for (const observer of observers) observer.destroy();
-    await Promise.all((servers ?? []).map((server) => server.stop()));
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   it('has at least 60 cases, socket and REST', () => {

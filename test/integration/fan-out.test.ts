@@ -3,10 +3,9 @@ import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { login } from '../support/api';
 import { eventually } from '../support/clients';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
 import { metricValue } from '../support/server-watch';
+import { startStack, TestStack } from '../support/stack';
 import { connected, editUpdate, emitAck, mirror, rawSocket } from '../support/sync-sockets';
 
 const BOARD = 'demo-liangxi-2026';
@@ -32,29 +31,20 @@ function countUpdates(socket: Socket): { count: number } {
 }
 
 describe('fan-out: updates of one turn go out merged', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let server: ServerProcess;
   let cookie: string;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-    });
+    stack = await startStack();
+    [server] = stack.servers;
     cookie = await login(server.url, 'coord', 'demo12345');
   }, 60_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await server?.stop();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.stop();
   });
 
   /** A joined socket with a replica of the board, on the given server (by default the first). */
@@ -106,13 +96,7 @@ describe('fan-out: updates of one turn go out merged', () => {
   });
 
   it('with FANOUT_INTERVAL_MS, sends a hot board at most once per interval, merging what came meanwhile', async () => {
-    const paced = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: `${redis.prefix}paced:`,
-      DATABASE_URL: database.url,
-      FANOUT_INTERVAL_MS: '300',
-    });
+    const paced = await stack.start({ REDIS_PREFIX: `${stack.redis.prefix}paced:`, FANOUT_INTERVAL_MS: '300' });
     try {
       const pacedCookie = await login(paced.url, 'coord', 'demo12345');
       const writer = await replica(paced.url, pacedCookie);

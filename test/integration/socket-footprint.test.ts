@@ -1,9 +1,8 @@
 import type { Socket } from 'socket.io-client';
 import { login } from '../support/api';
 import { countObjects } from '../support/inspector';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { freePort, ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 import { connected, emitAck, rawSocket } from '../support/sync-sockets';
 
 const BOARD = 'demo-liangxi-2026';
@@ -15,29 +14,19 @@ const SOCKETS = 20;
  * socket).
  */
 describe('an idle sync socket', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let server: ServerProcess;
   let inspectPort: number;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    inspectPort = await freePort();
-    server = await startServer({
-      NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-    });
+    stack = await startStack({ inspect: true });
+    [server] = stack.servers;
+    inspectPort = stack.inspectPort!;
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await server?.stop();
-    await redis.cleanup();
-    await database.drop();
+    await stack?.stop();
   });
 
   const count = async () => ({

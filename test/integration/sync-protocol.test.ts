@@ -15,9 +15,8 @@ import { api, login } from '../support/api';
 import { eventually, openClient } from '../support/clients';
 import { newProjectMap } from '../support/random-edits';
 import { rawEngineSocket } from '../support/raw-engine';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { createTestRedis, TestRedis } from '../support/redis';
-import { ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
+import { startStack, TestStack } from '../support/stack';
 
 const BOARD = 'demo-liangxi-2026';
 type Ack = { ok: boolean; error?: string; role?: string };
@@ -49,8 +48,7 @@ function someUpdate(text: string): Uint8Array {
 }
 
 describe('sync protocol: refusals and limits', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
+  let stack: TestStack;
   let server: ServerProcess;
   let cookies: Record<string, string>;
   const sockets: Socket[] = [];
@@ -67,27 +65,17 @@ describe('sync protocol: refusals and limits', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    server = await startServer({
-      DEMO: '1',
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: database.url,
-      MAX_UPDATE_BYTES: '4096',
-      RATE_LIMIT_PER_SEC: '5',
-      RATE_LIMIT_BURST: '40',
-      AWARENESS_THROTTLE_MS: '10',
+    stack = await startStack({
+      env: { MAX_UPDATE_BYTES: '4096', RATE_LIMIT_PER_SEC: '5', RATE_LIMIT_BURST: '40', AWARENESS_THROTTLE_MS: '10' },
     });
+    [server] = stack.servers;
     cookies = {};
     for (const user of ['union', 'youth', 'leader', 'coord'])
       cookies[user] = await login(server.url, user, 'demo12345');
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await server.stop();
-    await redis.cleanup();
-    await database.drop();
+    await stack.stop();
   });
 
   it('refuses a handshake without a session', async () => {
@@ -248,7 +236,7 @@ describe('sync protocol: refusals and limits', () => {
       method: 'POST',
       body: { title: '损坏的看板' },
     });
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: stack.database.url });
     await pg.connect();
     try {
       const corrupt = Buffer.from([0, 0, 1, 2, 3, 250, 250]);
