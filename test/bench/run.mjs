@@ -37,7 +37,7 @@ function usage() {
   return (
     `usage: npm run bench -- <scenario> [options]\nscenarios:\n${lines.join('\n')}\n` +
     'options: --duration S --clients N --rate R --warmup S --instances N --target-p99 MS --no-reference\n' +
-    '         --server-node-args "ARGS" --server-log-dir DIR --repeat N --json FILE --strict --timeout S\n' +
+    '         --server-node-args "ARGS" --server-env "NAME=VALUE …" --server-log-dir DIR --repeat N --json FILE --strict --timeout S\n' +
     'options of s1…s6 (and `all`): --systems gongjian,y-websocket,hocuspocus --no-pin --repeat N --json FILE --strict\n' +
     '         --server-node-args "ARGS" --server-log-dir DIR, and per scenario:\n' +
     suite

@@ -84,6 +84,8 @@ export async function runFigureScenario(scenario, flags, { root, log }) {
         nodeArgs: flags['server-node-args'] ? String(flags['server-node-args']).split(/\s+/).filter(Boolean) : [],
         logDir: flags['server-log-dir'] ? String(flags['server-log-dir']) : undefined,
         ...extra,
+        // `--server-env "FANOUT_INTERVAL_MS=5 …"`: gongjian's configuration, for experiments.
+        env: { ...serverEnv(flags['server-env']), ...(extra.env ?? {}) },
       }),
   };
   const hardTimeoutS = num('timeout', scenario.expectedSeconds(ctx) * repeat, { min: 1 });
@@ -138,4 +140,19 @@ export async function runFigureScenario(scenario, flags, { root, log }) {
   if (missed.length > 0) console.log(`${scenario.name}: targets missed: ${missed.map((f) => f.name).join('; ')}`);
   if (broken) return 1;
   return missed.length > 0 && flags.strict ? 3 : 0;
+}
+
+/** `"A=1 B=2"` → `{ A: '1', B: '2' }`. */
+function serverEnv(flag) {
+  if (!flag) return {};
+  return Object.fromEntries(
+    String(flag)
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`--server-env: expected NAME=VALUE, got ${pair}`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  );
 }

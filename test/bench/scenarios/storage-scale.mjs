@@ -18,7 +18,7 @@ function brokenOf(results) {
 }
 
 /** `name` summed (all label sets) over Prometheus texts. */
-function metricSum(texts, name) {
+export function metricSum(texts, name) {
   let total = 0;
   for (const text of texts) {
     for (const line of text.split('\n')) {
@@ -30,7 +30,7 @@ function metricSum(texts, name) {
 }
 
 /** Share of a histogram's observations between two scrapes that fell at or below each `le`, as "≤ 10 ms 99.1 %, …". */
-function bucketShares(before, after, name, les) {
+export function bucketShares(before, after, name, les) {
   const cumulative = (texts, le) => bucketSum(texts, name, le);
   const count = metricSum(after, `${name}_count`) - metricSum(before, `${name}_count`);
   if (count <= 0) return 'none';
@@ -357,7 +357,9 @@ export const s4 = {
         digits: 0,
       },
       {
-        name: 'big board: loads from storage / mean',
+        // gj_board_load_duration_seconds has no board label: the small board's loads (one per
+        // instance, milliseconds each) are in the count too.
+        name: 'loads from storage, both boards / mean',
         unit: 'n / ms',
         values: per(results, (r, k) =>
           k === 'gongjian' ? `${r.loads} / ${((r.loadSeconds / r.loads) * 1000).toFixed(0)}` : 'in memory',

@@ -2,8 +2,9 @@
 // s1…s6, each run on gongjian and, in the same invocation and under the same load, on the
 // reference servers (y-websocket 2.x, one instance; Hocuspocus 3.x + Redis extension, two
 // instances). Each returns figures (report.mjs) with our targets; docs/benchmarks.md has the method.
+import { now } from '../lib/bench-clients.mjs';
 import { runEditLoad } from '../lib/edit-load.mjs';
-import { s3, s4, s5, s6 } from './storage-scale.mjs';
+import { bucketShares, s3, s4, s5, s6 } from './storage-scale.mjs';
 
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 const instancesOf = (kind) => (kind === 'y-websocket' ? 1 : 2);
@@ -217,13 +218,36 @@ const s2 = {
           const specs = range(n).map((i) => ({ board, instance: i % 2, writer: true, cursor: i % cursorEvery === 0 }));
           // Reader probes, on both instances; they don't write.
           for (let p = 0; p < probesPerInstance * 2; p++) specs.push({ board, instance: p % 2, reader: true });
-          byStep[s][kind] = await runEditLoad(system, specs, {
+          // The servers' own receive → durable ack over the measured window (not the projects'
+          // creation during warm-up), to tell time in the server from time in transit.
+          let metricsBefore;
+          const result = await runEditLoad(system, specs, {
             ...options,
             log: ctx.log,
             tag: `s2 ${kind} ${n} clients`,
             verifyBoards: [board],
             drainMs: 15_000,
+            onStart: ({ measureFrom }) => {
+              if (kind !== 'gongjian') return undefined;
+              const timer = setTimeout(
+                () =>
+                  void system.metrics().then(
+                    (m) => (metricsBefore = m),
+                    (err) => ctx.log(`s2 ${kind}: metrics at the window's start not read (${err.message})`),
+                  ),
+                Math.max(0, measureFrom - now()),
+              );
+              return { stop: () => clearTimeout(timer) };
+            },
           });
+          if (metricsBefore)
+            result.serverAck = bucketShares(metricsBefore, await system.metrics(), 'gj_ack_latency_seconds', [
+              '0.005',
+              '0.01',
+              '0.02',
+              '0.05',
+            ]);
+          byStep[s][kind] = result;
         }
       } finally {
         await system.stop();
@@ -278,6 +302,16 @@ const s2 = {
           name: `${n} clients: server CPU, all instances`,
           unit: '% of a core',
           values: per(results, (r) => sum(r.resources.servers.map((x) => x.cpuPct))),
+          digits: 0,
+        },
+        {
+          name: `${n} clients: server receive → durable ack (gj_ack_latency_seconds)`,
+          values: per(results, (r, k) => (k === 'gongjian' ? r.serverAck : '—')),
+        },
+        {
+          name: `${n} clients: benchmark process CPU`,
+          unit: '% of a core',
+          values: per(results, (r) => r.resources.benchCpuPct),
           digits: 0,
         },
         {
