@@ -43,7 +43,7 @@ describe.each(modes)('snapshot reads ($name)', (mode) => {
   beforeAll(async () => {
     ({ db, close } = await mode.open());
     await migrateToLatest(db, pino({ level: 'silent' }));
-    for (const id of ['small', 'big', 'exact', 'bad', 'cached']) {
+    for (const id of ['small', 'big', 'exact', 'bad', 'cached', 'history']) {
       await db.insertInto('boards').values({ id, title: id, created_by: null }).execute();
     }
     // No cache: every read below goes to the database.
@@ -113,6 +113,34 @@ describe.each(modes)('snapshot reads ($name)', (mode) => {
     expect(after?.logId).toEqual({ ms: 6, seq: 0 });
     expect(Buffer.from(after!.state).equals(theirs)).toBe(true);
     expect((await cached.get('cached'))?.state).toBe(after?.state);
+  }, 60_000);
+
+  it('writes the state once: a replaced snapshot and its history row hold exactly what was saved', async () => {
+    const first = randomBytes(SNAPSHOT_CHUNK_BYTES + 7);
+    const second = randomBytes(SNAPSHOT_CHUNK_BYTES + 9);
+    expect(await sut.save('history', { state: first, logId: { ms: 7, seq: 0 } }, 0)).toBe(true);
+    expect(await sut.save('history', { state: second, logId: { ms: 8, seq: 1 } }, 0)).toBe(true);
+    const stored = await sut.get('history');
+    expect(Buffer.from(stored!.state).equals(second)).toBe(true);
+    expect(stored?.logId).toEqual({ ms: 8, seq: 1 });
+    const history = await db
+      .selectFrom('board_history')
+      .select(['state', 'log_ms', 'log_seq'])
+      .where('board_id', '=', 'history')
+      .orderBy('log_ms')
+      .execute();
+    expect(history.map((row) => [Number(row.log_ms), Number(row.log_seq)])).toEqual([
+      [7, 0],
+      [8, 1],
+    ]);
+    expect(Buffer.from(history[0].state).equals(first)).toBe(true);
+    expect(Buffer.from(history[1].state).equals(second)).toBe(true);
+    // An older one is not written over the newer, nor kept in the history.
+    expect(await sut.save('history', { state: first, logId: { ms: 6, seq: 0 } }, 0)).toBe(false);
+    expect(Buffer.from((await sut.get('history'))!.state).equals(second)).toBe(true);
+    expect(
+      await db.selectFrom('board_history').where('board_id', '=', 'history').select('log_ms').execute(),
+    ).toHaveLength(2);
   }, 60_000);
 
   it('has nothing for a board without a snapshot', async () => {

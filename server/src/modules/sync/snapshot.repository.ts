@@ -197,7 +197,10 @@ export class SnapshotRepository {
           oc
             .column('board_id')
             .doUpdateSet({
-              state: snapshot.state,
+              // The state once in the statement, not twice: pg copies every parameter into the
+              // message it sends (10 MB each for a big board), and the copies are external memory
+              // whose growth starts a full garbage collection on the event loop's heap.
+              state: sql`excluded.state`,
               state_sha256: checksum,
               log_ms: ms,
               log_seq: seq,
@@ -216,9 +219,16 @@ export class SnapshotRepository {
         .limit(1)
         .executeTakeFirst();
       if (!last || Date.now() - new Date(last.created_at).getTime() >= historyEveryMs) {
+        // Copied from the row just written rather than sent again.
         await trx
           .insertInto('board_history')
-          .values({ board_id: boardId, state: snapshot.state, log_ms: ms, log_seq: seq })
+          .columns(['board_id', 'state', 'log_ms', 'log_seq'])
+          .expression(
+            trx
+              .selectFrom('board_snapshots')
+              .select(['board_id', 'state', 'log_ms', 'log_seq'])
+              .where('board_id', '=', boardId),
+          )
           .execute();
       }
       await alsoWrite?.(trx);
