@@ -90,6 +90,29 @@ function deliveryFigures(results, prefix = '') {
   ];
 }
 
+/**
+ * gongjian's metrics scraped when the measured window starts (not during warm-up): `onStart` for
+ * runEditLoad, `before()` the scrape (undefined for the references, or if it failed).
+ */
+function metricsAtWindowStart(system, kind, log, tag) {
+  let before;
+  return {
+    onStart: ({ measureFrom }) => {
+      if (kind !== 'gongjian') return undefined;
+      const timer = setTimeout(
+        () =>
+          void system.metrics().then(
+            (m) => (before = m),
+            (err) => log(`${tag}: metrics at the window's start not read (${err.message})`),
+          ),
+        Math.max(0, measureFrom - now()),
+      );
+      return { stop: () => clearTimeout(timer) };
+    },
+    before: () => before,
+  };
+}
+
 function brokenOf(results) {
   return Object.values(results).some((r) => r && (r.lost > 0 || r.duplicates > 0 || r.errors.length > 0));
 }
@@ -133,12 +156,24 @@ const s1 = {
       try {
         const board = await system.newBoard('s1');
         const specs = range(n).map((i) => ({ board, instance: i % 2, writer: true, reader: true }));
-        results[kind] = await runEditLoad(system, specs, {
+        // The servers' own receive → durable ack over the measured window: what of the latency is
+        // spent in the server.
+        const window = metricsAtWindowStart(system, kind, ctx.log, `s1 ${kind}`);
+        const result = await runEditLoad(system, specs, {
           ...options,
           log: ctx.log,
           tag: `s1 ${kind}`,
           verifyBoards: [board],
+          onStart: window.onStart,
         });
+        if (window.before())
+          result.serverAck = bucketShares(window.before(), await system.metrics(), 'gj_ack_latency_seconds', [
+            '0.0005',
+            '0.001',
+            '0.002',
+            '0.005',
+          ]);
+        results[kind] = result;
       } finally {
         await system.stop();
       }
@@ -162,6 +197,10 @@ const s1 = {
         name: 'cross-instance p99.9 / max',
         unit: 'ms',
         values: per(results, (r, k) => `${crossOr(r, k).p999.toFixed(1)} / ${crossOr(r, k).max.toFixed(1)}`),
+      },
+      {
+        name: 'server receive → durable ack (gj_ack_latency_seconds)',
+        values: per(results, (r, k) => (k === 'gongjian' ? (r.serverAck ?? '—') : '—')),
       },
       {
         name: 'same-instance p50',
@@ -220,28 +259,17 @@ const s2 = {
           for (let p = 0; p < probesPerInstance * 2; p++) specs.push({ board, instance: p % 2, reader: true });
           // The servers' own receive → durable ack over the measured window (not the projects'
           // creation during warm-up), to tell time in the server from time in transit.
-          let metricsBefore;
+          const window = metricsAtWindowStart(system, kind, ctx.log, `s2 ${kind}`);
           const result = await runEditLoad(system, specs, {
             ...options,
             log: ctx.log,
             tag: `s2 ${kind} ${n} clients`,
             verifyBoards: [board],
             drainMs: 15_000,
-            onStart: ({ measureFrom }) => {
-              if (kind !== 'gongjian') return undefined;
-              const timer = setTimeout(
-                () =>
-                  void system.metrics().then(
-                    (m) => (metricsBefore = m),
-                    (err) => ctx.log(`s2 ${kind}: metrics at the window's start not read (${err.message})`),
-                  ),
-                Math.max(0, measureFrom - now()),
-              );
-              return { stop: () => clearTimeout(timer) };
-            },
+            onStart: window.onStart,
           });
-          if (metricsBefore)
-            result.serverAck = bucketShares(metricsBefore, await system.metrics(), 'gj_ack_latency_seconds', [
+          if (window.before())
+            result.serverAck = bucketShares(window.before(), await system.metrics(), 'gj_ack_latency_seconds', [
               '0.005',
               '0.01',
               '0.02',
