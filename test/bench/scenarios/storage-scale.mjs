@@ -48,7 +48,7 @@ function bucketSum(texts, name, le) {
 }
 
 /** Read-model projections between two scrapes: how many, their mean, how many took over 100 ms, failures. */
-function projectionStats(before, after) {
+export function projectionStats(before, after) {
   const delta = (name) => metricSum(after, name) - metricSum(before, name);
   const over = (le) =>
     delta('gj_projection_duration_seconds_count') -

@@ -4,7 +4,7 @@
 // instances). Each returns figures (report.mjs) with our targets; docs/benchmarks.md has the method.
 import { now } from '../lib/bench-clients.mjs';
 import { runEditLoad } from '../lib/edit-load.mjs';
-import { bucketShares, s3, s4, s5, s6 } from './storage-scale.mjs';
+import { bucketShares, metricSum, projectionStats, s3, s4, s5, s6 } from './storage-scale.mjs';
 
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 const instancesOf = (kind) => (kind === 'y-websocket' ? 1 : 2);
@@ -268,13 +268,23 @@ const s2 = {
             drainMs: 15_000,
             onStart: window.onStart,
           });
-          if (window.before())
-            result.serverAck = bucketShares(window.before(), await system.metrics(), 'gj_ack_latency_seconds', [
+          if (window.before()) {
+            const after = await system.metrics();
+            result.serverAck = bucketShares(window.before(), after, 'gj_ack_latency_seconds', [
               '0.005',
               '0.01',
               '0.02',
               '0.05',
             ]);
+            // Work the servers did besides this step's edits: earlier steps' boards, idle now,
+            // are compacted and projected while this one runs.
+            const delta = (name) => metricSum(after, name) - metricSum(window.before(), name);
+            result.background = {
+              compactions: delta('gj_compaction_duration_seconds_count'),
+              compactionMs: delta('gj_compaction_duration_seconds_sum') * 1000,
+              projections: projectionStats(window.before(), after),
+            };
+          }
           byStep[s][kind] = result;
         }
       } finally {
@@ -335,6 +345,14 @@ const s2 = {
         {
           name: `${n} clients: server receive → durable ack (gj_ack_latency_seconds)`,
           values: per(results, (r, k) => (k === 'gongjian' ? r.serverAck : '—')),
+        },
+        {
+          name: `${n} clients: server compactions (n / ms in all); projections (n / mean ms / over 100 ms)`,
+          values: per(results, (r, k) =>
+            k === 'gongjian' && r.background
+              ? `${r.background.compactions} / ${r.background.compactionMs.toFixed(0)}; ${r.background.projections.count} / ${r.background.projections.meanMs.toFixed(1)} / ${r.background.projections.over100ms}`
+              : '—',
+          ),
         },
         {
           name: `${n} clients: benchmark process CPU`,
