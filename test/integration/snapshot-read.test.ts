@@ -115,7 +115,7 @@ describe.each(modes)('snapshot reads ($name)', (mode) => {
     expect((await cached.get('cached'))?.state).toBe(after?.state);
   }, 60_000);
 
-  it('writes the state once: a replaced snapshot and its history row hold exactly what was saved', async () => {
+  it('keeps exactly what was saved in a replaced snapshot and its history rows, and an older save changes neither', async () => {
     const first = randomBytes(SNAPSHOT_CHUNK_BYTES + 7);
     const second = randomBytes(SNAPSHOT_CHUNK_BYTES + 9);
     expect(await sut.save('history', { state: first, logId: { ms: 7, seq: 0 } }, 0)).toBe(true);

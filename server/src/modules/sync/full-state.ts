@@ -140,6 +140,7 @@ export class FullState {
   joinMessages(): Uint8Array[] {
     if (this.direct) {
       const encoded = this.encoded();
+      // Encoding may have found the board grown past the threshold and switched to kept mode.
       if (this.direct) {
         if (!this.cachedMessage) {
           this.cachedMessage = encodeSyncStep2(encoded);
